@@ -1,0 +1,25 @@
+/** One problem found while validating configuration: where, and what is wrong. */
+export interface ConfigProblem {
+  /** Dotted option path, e.g. `metrics.port`. */
+  path: string;
+  /** What is wrong and what is expected. */
+  message: string;
+}
+
+/**
+ * Thrown at bootstrap when options are invalid. Lists every problem at once,
+ * one `path: message` per line, so a single restart fixes them all.
+ */
+export class ObservabilityConfigError extends Error {
+  override readonly name = 'ObservabilityConfigError';
+
+  constructor(
+    readonly source: string,
+    readonly problems: readonly ConfigProblem[],
+  ) {
+    super(
+      `${source} validation error (${problems.length} ${problems.length === 1 ? 'problem' : 'problems'}):\n` +
+        problems.map((p) => `  - ${p.path}: ${p.message}`).join('\n'),
+    );
+  }
+}

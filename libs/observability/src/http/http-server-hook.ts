@@ -1,0 +1,86 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import type { RateLimitedLogger } from '../diagnostics/rate-limited-logger';
+import type { MetricsEndpoint } from '../metrics/metrics-endpoint';
+import { ABORTED_STATUS_CODE, OTHER_METHOD, UNMATCHED_ENDPOINT } from '../metrics/metric-names';
+import type { PrsMetrics } from '../metrics/prs-metrics';
+import { PathMatcher } from './path-matcher';
+import type { RouteResolver } from './route-template';
+
+type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
+
+const STANDARD_METHODS = new Set([
+  'GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH',
+]);
+const STATUS_LABELS: string[] = Array.from({ length: 600 }, (_, code) => String(code));
+const HOOKED = Symbol.for('@prs/nestjs-observability:http-hook');
+
+/** What the server hook needs. */
+export interface HttpServerHookOptions {
+  metrics: PrsMetrics;
+  resolveRoute: RouteResolver;
+  /** Paths not counted in HTTP metrics. */
+  exclude: PathMatcher;
+  /** Serves these paths itself, before the app sees them (when `/metrics` is on the app port). */
+  metricsEndpoint?: { paths: PathMatcher; endpoint: MetricsEndpoint };
+  log: RateLimitedLogger;
+}
+
+/**
+ * Puts the SDK in front of the HTTP server's own request listener (Express's app or
+ * Fastify's router), so every request is seen whatever happens inside Nest: 404s,
+ * exception filters, guard rejections, aborted connections. This costs far less than
+ * a global interceptor and needs nothing from the app's middleware order.
+ *
+ * @returns a function that restores the original listeners
+ */
+export function installHttpServerHook(server: Server, options: HttpServerHookOptions): () => void {
+  const tagged = server as Server & { [HOOKED]?: boolean };
+  if (tagged[HOOKED]) return () => undefined;
+  const original = server.listeners('request') as RequestListener[];
+  const first = original[0];
+  const dispatch: RequestListener =
+    original.length === 1 && first
+      ? first
+      : function (this: Server, req, res) {
+          for (const listener of original) listener.call(this, req, res);
+        };
+  const { metrics, resolveRoute, exclude, metricsEndpoint, log } = options;
+
+  const hook = function (this: Server, req: IncomingMessage, res: ServerResponse): void {
+    const path = pathOf(req.url);
+    if (metricsEndpoint?.paths.matches(path)) {
+      metricsEndpoint.endpoint.handle(req, res);
+      return;
+    }
+    if (!exclude.matches(path)) {
+      const start = performance.now();
+      res.once('close', () => {
+        try {
+          const status = res.writableFinished ? STATUS_LABELS[res.statusCode] ?? String(res.statusCode) : ABORTED_STATUS_CODE;
+          const method = req.method !== undefined && STANDARD_METHODS.has(req.method) ? req.method : OTHER_METHOD;
+          const endpoint = resolveRoute(req) ?? UNMATCHED_ENDPOINT;
+          metrics.recordHttpRequest(method, endpoint, status, (performance.now() - start) / 1000);
+        } catch (error) {
+          log.warn('http-metrics', 'Recording HTTP metrics failed; the request was not affected', error);
+        }
+      });
+    }
+    dispatch.call(this, req, res);
+  };
+
+  server.removeAllListeners('request');
+  server.on('request', hook);
+  tagged[HOOKED] = true;
+  return () => {
+    server.removeListener('request', hook);
+    for (const listener of original) server.on('request', listener);
+    tagged[HOOKED] = false;
+  };
+}
+
+function pathOf(url: string | undefined): string {
+  if (url === undefined) return '/';
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
+}

@@ -1,0 +1,71 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
+import type { MetricReader } from '@opentelemetry/sdk-metrics';
+import type { RateLimitedLogger } from '../diagnostics/rate-limited-logger';
+import { messages } from '../errors/messages';
+import type { MetricsAuthOptions } from '../options/observability-options.interface';
+import { authChallenge, createAuthorizationCheck } from './metrics-auth';
+
+const CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
+const COLLECT_TIMEOUT_MS = 5_000;
+
+/**
+ * Answers Prometheus scrapes: collects from the SDK's pull reader and writes text
+ * format 0.0.4. Unauthorized scrapes get 401 and no metric bytes; a failed collection
+ * gets a generic 500, never a 200 carrying an error string.
+ */
+export class MetricsEndpoint {
+  // Arguments: no prefix, no timestamps, no resource labels, no target_info, no otel_scope_* labels.
+  private readonly serializer = new PrometheusSerializer(undefined, false, undefined, true, true);
+  private readonly authorized: (header: string | undefined) => boolean;
+
+  constructor(
+    private readonly reader: MetricReader,
+    private readonly auth: MetricsAuthOptions | undefined,
+    private readonly log: RateLimitedLogger,
+  ) {
+    this.authorized = createAuthorizationCheck(auth);
+  }
+
+  /** Handles one request already known to target the metrics path. */
+  handle(req: IncomingMessage, res: ServerResponse): void {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' });
+      res.end('Method Not Allowed\n');
+      return;
+    }
+    if (this.auth !== undefined && !this.authorized(req.headers.authorization)) {
+      res.writeHead(401, {
+        'www-authenticate': authChallenge(this.auth),
+        'content-type': 'text/plain; charset=utf-8',
+      });
+      res.end('Unauthorized\n');
+      return;
+    }
+    this.render().then(
+      (body) => {
+        res.writeHead(200, {
+          'content-type': CONTENT_TYPE,
+          'content-length': Buffer.byteLength(body),
+          'cache-control': 'no-store',
+        });
+        res.end(req.method === 'HEAD' ? undefined : body);
+      },
+      (error: unknown) => {
+        this.log.warn('metrics-collect', messages.collectFailed(), error);
+        if (!res.headersSent) {
+          res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+        }
+        res.end('Internal Server Error\n');
+      },
+    );
+  }
+
+  /** Collects and serializes; rejects when collection fails outright. */
+  async render(): Promise<string> {
+    const { resourceMetrics, errors } = await this.reader.collect({ timeoutMillis: COLLECT_TIMEOUT_MS });
+    // Partial results (one observable callback threw) are still served; the cause is logged.
+    if (errors.length > 0) this.log.warn('metrics-collect-partial', 'Some metrics failed to collect', errors[0]);
+    return this.serializer.serialize(resourceMetrics);
+  }
+}

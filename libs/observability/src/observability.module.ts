@@ -1,0 +1,54 @@
+import { Module } from '@nestjs/common';
+import { metrics } from '@opentelemetry/api';
+import { ObservabilityBootstrapError } from './errors/observability-bootstrap.error';
+import { messages } from './errors/messages';
+import { HttpObservabilityService } from './http/http-observability.service';
+import { PrsMetrics } from './metrics/prs-metrics';
+import { OBSERVABILITY_OPTIONS, OBSERVABILITY_SDK } from './observability.constants';
+import { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN } from './observability.module-definition';
+import type { ObservabilityModuleOptions } from './options/observability-options.interface';
+import type { ResolvedObservabilityOptions } from './options/resolved-options';
+import { resolveModuleOptions } from './options/validate-options';
+import { PACKAGE_NAME, PACKAGE_VERSION } from './package-info';
+import { getRunningSdk, type RunningSdk } from './sdk/running-sdk';
+
+/**
+ * Attaches a Nest app to the SDK started by the preload: HTTP metrics on Express and
+ * Fastify, the `prs_*` instruments and `GET /metrics`. It never starts the SDK itself
+ * (that would be too late to patch pg, ioredis and express); without one it fails at
+ * bootstrap with the fix. Global by default (`isGlobal: false` to scope it).
+ *
+ * @example
+ * ```ts
+ * @Module({ imports: [ObservabilityModule.forRoot({ metrics: { prefix: 'prs' } })] })
+ * export class AppModule {}
+ * ```
+ */
+@Module({
+  providers: [
+    {
+      provide: OBSERVABILITY_OPTIONS,
+      useFactory: (raw: ObservabilityModuleOptions | undefined) => resolveModuleOptions(raw),
+      inject: [MODULE_OPTIONS_TOKEN],
+    },
+    {
+      provide: OBSERVABILITY_SDK,
+      // Depends on the options so that invalid options are reported first.
+      useFactory: (_options: ResolvedObservabilityOptions): RunningSdk => {
+        const sdk = getRunningSdk();
+        if (sdk === undefined) throw new ObservabilityBootstrapError(messages.sdkNotStarted());
+        return sdk;
+      },
+      inject: [OBSERVABILITY_OPTIONS],
+    },
+    {
+      provide: PrsMetrics,
+      useFactory: (options: ResolvedObservabilityOptions, _sdk: RunningSdk) =>
+        new PrsMetrics(metrics.getMeter(PACKAGE_NAME, PACKAGE_VERSION), options),
+      inject: [OBSERVABILITY_OPTIONS, OBSERVABILITY_SDK],
+    },
+    HttpObservabilityService,
+  ],
+  exports: [PrsMetrics, OBSERVABILITY_OPTIONS, OBSERVABILITY_SDK],
+})
+export class ObservabilityModule extends ConfigurableModuleClass {}

@@ -1,0 +1,20 @@
+/** Every default in one place; the README's option table mirrors this object. */
+export const DEFAULT_OPTIONS = {
+  metrics: {
+    enabled: true,
+    prefix: 'prs',
+    path: '/metrics',
+    host: '127.0.0.1',
+    seriesLimit: 1000,
+  },
+  http: {
+    durationBuckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 2.5, 5, 10],
+    excludePaths: ['/api/health', '/api/health/', '/health/ready', '/health/live'],
+  },
+} as const;
+
+/**
+ * OpenTelemetry's SDK folds attribute sets past 2,000 per metric into its own
+ * `otel_metric_overflow` series; our budget must stay below it so ours is the one that applies.
+ */
+export const MAX_SERIES_LIMIT = 1999;

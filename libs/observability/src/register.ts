@@ -1,0 +1,8 @@
+/**
+ * Preload entry: `node --import @prs/nestjs-observability/register dist/main.js`.
+ * Starts the SDK from `OTEL_*` environment variables before the app's first import,
+ * so pg, ioredis, express and fastify are patched when they load.
+ */
+import { startObservability } from './sdk/start-observability';
+
+startObservability();

@@ -1,0 +1,30 @@
+import type { MetricReader } from '@opentelemetry/sdk-metrics';
+import type { ResolvedSdkOptions } from './sdk-options';
+
+/**
+ * What the preload started, as the Nest module sees it. It lives on `globalThis`
+ * under a registered symbol, the way `@opentelemetry/api` keeps its globals, so the
+ * preload and the app find the same instance even if the package is loaded twice.
+ */
+export interface RunningSdk {
+  /** The resolved options the SDK was started with. */
+  readonly options: ResolvedSdkOptions;
+  /** The pull reader that `/metrics` collects from; absent when the SDK is disabled. */
+  readonly metricReader: MetricReader | undefined;
+  /** Flushes and stops every signal, giving up after `timeoutMs`. */
+  shutdown(timeoutMs?: number): Promise<void>;
+}
+
+const RUNNING_SDK = Symbol.for('@prs/nestjs-observability:running-sdk');
+
+type GlobalWithSdk = typeof globalThis & { [RUNNING_SDK]?: RunningSdk };
+
+/** The SDK started by the preload or `startObservability()`, if any. */
+export function getRunningSdk(): RunningSdk | undefined {
+  return (globalThis as GlobalWithSdk)[RUNNING_SDK];
+}
+
+/** @internal */
+export function setRunningSdk(sdk: RunningSdk | undefined): void {
+  (globalThis as GlobalWithSdk)[RUNNING_SDK] = sdk;
+}
