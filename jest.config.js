@@ -5,6 +5,8 @@ const moduleNameMapper = {
 };
 
 module.exports = {
+  // Global only: Jest ignores testTimeout inside `projects`.
+  testTimeout: 120000,
   projects: [
     {
       displayName: 'unit',
@@ -19,7 +21,6 @@ module.exports = {
       transform: { '^.+\\.ts$': tsJest },
       moduleNameMapper,
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
-      testTimeout: 120000,
     },
   ],
 };
