@@ -17,15 +17,12 @@ const MAX_NESTING = 32;
 const UNKNOWN = 'unknown';
 /** Appended by {@link sanitizeSql} when it truncates (one character, counted in `maxLength`). */
 const TRUNCATION_MARKER = '…';
-const STATEMENT_STARTS = 'select with values table insert update delete'.split(
-  ' ',
-);
+const OPERATIONS = ['select', 'insert', 'update', 'delete'] as const;
+const STATEMENT_STARTS = [...OPERATIONS, 'with', 'values', 'table'];
 /** Keywords that end a FROM list (at its own parenthesis depth). */
-const FROM_LIST_ENDS =
-  'where group having window order limit offset fetch for union intersect except returning'.split(
-    ' ',
-  );
-const WRITES = ['insert', 'update', 'delete'] as const;
+const FROM_LIST_ENDS = ['where', 'group', 'having', 'window', 'order', 'limit']
+  .concat(['offset', 'fetch', 'for', 'union', 'intersect', 'except'])
+  .concat(['returning']);
 
 /** Cuts `s` to at most `max` UTF-16 units without splitting a surrogate pair. */
 function cut(s: string, max: number): string {
@@ -39,7 +36,10 @@ function labelValue(table: string | undefined): string {
   return clean ? cut(clean, MAX_TABLE_LENGTH) : UNKNOWN;
 }
 
-/** Recursive-descent reader over significant tokens; each method starts at its first token and stops after it. */
+/**
+ * Recursive descent over the significant tokens: each method starts on its first token and leaves
+ * the tokenizer on the first token it did not consume.
+ */
 class StatementClassifier {
   private readonly t: SqlTokenizer;
   private readonly cteNames = new Set<string>();
@@ -53,16 +53,16 @@ class StatementClassifier {
     const t = this.t;
     while (t.isPunct('(')) this.advance();
     if (t.is('with')) return this.withStatement();
-    if (t.is('select'))
-      return { operation: 'select', table: this.selectTable() };
-    const operation = WRITES.find((kw) => t.is(kw)) ?? 'other';
-    if (operation === 'other' && !t.is('truncate') && !t.is('copy'))
-      return { operation, table: undefined };
+    const operation = OPERATIONS.find((kw) => t.is(kw)) ?? 'other';
+    if (operation === 'select') return { operation, table: this.selectTable() };
+    if (operation === 'other' && !t.is('truncate') && !t.is('copy')) {
+      return { operation };
+    }
     this.advance();
     // All four are reserved words in Postgres, so they can't be an unquoted table name.
     while (t.is('into') || t.is('from') || t.is('only') || t.is('table'))
       this.advance();
-    return { operation, table: this.name()?.value };
+    return { operation, table: this.name() };
   }
 
   private advance(): void {
@@ -72,9 +72,13 @@ class StatementClassifier {
   /** End of the statement that started at parenthesis depth `base`. */
   private atEnd(base: number): boolean {
     const t = this.t;
-    return (
-      t.kind === 'eof' || t.depth < base || (t.depth === base && t.isPunct(';'))
-    );
+    return t.kind === 'eof' || t.depth < base || this.at(base, ';');
+  }
+
+  /** The current token is `keyword` (or the punctuation character) at parenthesis depth `depth`. */
+  private at(depth: number, keyword: string): boolean {
+    const t = this.t;
+    return t.depth === depth && (t.is(keyword) || t.isPunct(keyword));
   }
 
   private atStatementStart(): boolean {
@@ -87,8 +91,7 @@ class StatementClassifier {
     const inner = t.depth;
     this.advance();
     const result = inner <= MAX_NESTING ? parse() : undefined;
-    while (t.kind !== 'eof' && !(t.isPunct(')') && t.depth === inner - 1))
-      this.advance();
+    while (t.kind !== 'eof' && !this.at(inner - 1, ')')) this.advance();
     this.advance();
     return result;
   }
@@ -100,7 +103,7 @@ class StatementClassifier {
     if (t.is('recursive')) this.advance();
     let firstCteTable: string | undefined;
     for (let name = this.name(); name !== undefined; name = this.name()) {
-      this.cteNames.add(name.value);
+      this.cteNames.add(name);
       if (t.isPunct('(')) this.group(() => undefined); // column list
       if (!t.is('as')) break;
       this.advance();
@@ -113,11 +116,8 @@ class StatementClassifier {
       this.advance();
     }
     // Skip SEARCH / CYCLE clauses (or anything unexpected) up to the main statement.
-    while (
-      !this.atEnd(base) &&
-      !(t.depth === base && this.atStatementStart())
-    ) {
-      if (t.depth === base + 1 && t.isPunct('(')) break;
+    while (!this.atEnd(base) && !this.at(base + 1, '(')) {
+      if (t.depth === base && this.atStatementStart()) break;
       this.advance();
     }
     const main = this.statement();
@@ -132,13 +132,13 @@ class StatementClassifier {
     let afterSelect = false;
     let infixDistinct = false; // `a IS [NOT] DISTINCT FROM b` is not a FROM clause
     while (!this.atEnd(base)) {
-      if (t.depth === base && t.is('from') && !infixDistinct) {
+      if (this.at(base, 'from') && !infixDistinct) {
         const table = this.fromList(base);
         if (table !== undefined) return table;
         afterSelect = false;
         continue;
       }
-      infixDistinct = t.depth === base && t.is('distinct') && !afterSelect;
+      infixDistinct = this.at(base, 'distinct') && !afterSelect;
       afterSelect = t.is('select');
       this.advance();
     }
@@ -157,7 +157,7 @@ class StatementClassifier {
         if (t.depth === base && FROM_LIST_ENDS.some((kw) => t.is(kw))) {
           return undefined;
         }
-        separator = t.depth === base && (t.isPunct(',') || t.is('join'));
+        separator = this.at(base, ',') || this.at(base, 'join');
         this.advance();
       }
     }
@@ -172,35 +172,22 @@ class StatementClassifier {
       );
     }
     const name = this.name();
-    // `FROM generate_series(1, 3)` is a function call, not a table; a CTE name isn't a table either.
-    if (name === undefined || t.isPunct('(')) return undefined;
-    return !name.qualified && this.cteNames.has(name.value)
-      ? undefined
-      : name.value;
+    // Functions (`FROM f(1)`, `FROM ROWS FROM (f(1))`) and CTE names are no tables.
+    if (t.isPunct('(') || t.is('from')) return undefined;
+    return name !== undefined && !this.cteNames.has(name) ? name : undefined;
   }
 
-  /** `part(.part)*` where a part is an identifier: unquoted ones are folded to lower case. */
-  private name(): { value: string; qualified: boolean } | undefined {
-    let value = this.part();
-    let qualified = false;
+  /** `identifier(.identifier)*`, see {@link SqlTokenizer.identifier}. */
+  private name(): string | undefined {
+    let value = this.t.identifier();
     if (value === undefined) return undefined;
     for (this.advance(); this.t.isPunct('.'); this.advance()) {
       this.advance();
-      const next = this.part();
+      const next = this.t.identifier();
       if (next === undefined) break;
       value += `.${next}`;
-      qualified = true;
     }
-    return { value, qualified };
-  }
-
-  private part(): string | undefined {
-    const { kind, text, start, end, unterminated } = this.t;
-    if (kind === 'word')
-      return text.slice(start, end).replace(/[A-Z]+/g, (m) => m.toLowerCase());
-    if (kind !== 'ident') return undefined;
-    const open = text.charCodeAt(start) === 0x22 ? start + 1 : start + 3; // `"` or `U&"`
-    return text.slice(open, unterminated ? end : end - 1).replaceAll('""', '"');
+    return value;
   }
 }
 
@@ -228,10 +215,7 @@ class StatementClassifier {
  */
 export function classifySql(text: string): SqlClassification {
   if (typeof text !== 'string') return { operation: 'other', table: UNKNOWN };
-  const head =
-    text.length > CLASSIFY_SCAN_LIMIT
-      ? text.slice(0, CLASSIFY_SCAN_LIMIT)
-      : text;
+  const head = text.slice(0, CLASSIFY_SCAN_LIMIT);
   const { operation, table } = new StatementClassifier(head).statement();
   return { operation, table: labelValue(table) };
 }

@@ -21,50 +21,27 @@ export type SqlTokenKind =
   | 'comment'
   | 'eof';
 
-const enum Ch {
-  Tab = 9,
-  Cr = 13,
-  Space = 32,
-  DoubleQuote = 34,
-  Dollar = 36,
-  Ampersand = 38,
-  Quote = 39,
-  LeftParen = 40,
-  RightParen = 41,
-  Star = 42,
-  Plus = 43,
-  Dash = 45,
-  Dot = 46,
-  Slash = 47,
-  Digit0 = 48,
-  Digit9 = 57,
-  Backslash = 92,
-  Underscore = 95,
-  LowerA = 97,
-  LowerB = 98,
-  LowerE = 101,
-  LowerN = 110,
-  LowerO = 111,
-  LowerU = 117,
-  LowerX = 120,
-  LowerZ = 122,
-}
+const STAR = 42;
+const SLASH = 47;
+const BACKSLASH = 92;
 
-const isSpace = (c: number): boolean =>
-  c === Ch.Space || (c >= Ch.Tab && c <= Ch.Cr);
-const isDigit = (c: number): boolean => c >= Ch.Digit0 && c <= Ch.Digit9;
-/** ASCII letter (case-folded), underscore, or any non-ASCII char (Postgres allows those in identifiers). */
+// Character classes, on char codes (`NaN` past the end of the text matches none of them).
+const isSpace = (c: number): boolean => c === 32 || (c >= 9 && c <= 13);
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+/** ASCII letter, `_`, or any non-ASCII character (Postgres accepts those in identifiers). */
 const isIdentStart = (c: number): boolean =>
-  ((c | 0x20) >= Ch.LowerA && (c | 0x20) <= Ch.LowerZ) ||
-  c === Ch.Underscore ||
-  c >= 0x80;
-const isIdentChar = (c: number): boolean =>
-  isIdentStart(c) || isDigit(c) || c === Ch.Dollar;
+  ((c | 0x20) >= 97 && (c | 0x20) <= 122) || c === 95 || c >= 0x80;
+const isTagChar = (c: number): boolean => isIdentStart(c) || isDigit(c);
+const isIdentChar = (c: number): boolean => isTagChar(c) || c === 36; // `$`
+const isNumberChar = (c: number): boolean => isDigit(c) || c === 95; // `1_000`
+const oneOf = (ch: string, chars: string): boolean =>
+  ch !== '' && chars.includes(ch);
 
 /**
- * A small, allocation-free, single-pass PostgreSQL lexer: {@link next} moves to the next token and
- * exposes it through `kind`, `start`, `end` (offsets into `text`) and `unterminated`. Every branch
- * only moves forward, so tokenizing is O(n) whatever the input (no regular expressions involved).
+ * A small single-pass PostgreSQL lexer: {@link next} moves to the next token and exposes it through
+ * `kind`, `start`, `end` (offsets into `text`), `unterminated` and `depth`. Every branch only moves
+ * forward and no regular expression is involved, so tokenizing is O(n) whatever the input; it
+ * allocates nothing but dollar-quote tags.
  */
 export class SqlTokenizer {
   kind: SqlTokenKind = 'eof';
@@ -85,26 +62,27 @@ export class SqlTokenizer {
     this.unterminated = false;
     if (i >= s.length) return this.emit('eof', i);
     const c = s.charCodeAt(i);
-    const c1 = s.charCodeAt(i + 1);
+    const ch = s.charAt(i);
+    const ch1 = s.charAt(i + 1);
     if (isSpace(c)) {
       let j = i + 1;
-      while (j < s.length && isSpace(s.charCodeAt(j))) j++;
+      while (isSpace(s.charCodeAt(j))) j++; // hot loop: inlined, as for words
       return this.emit('space', j);
     }
-    if (c === Ch.Dash && c1 === Ch.Dash) {
+    if (ch === '-' && ch1 === '-') {
       const nl = s.indexOf('\n', i);
       return this.emit('comment', nl < 0 ? s.length : nl);
     }
-    if (c === Ch.Slash && c1 === Ch.Star) return this.blockComment(i + 2);
-    if (c === Ch.Quote) return this.quoted('string', i + 1, Ch.Quote, false);
-    if (c === Ch.DoubleQuote)
-      return this.quoted('ident', i + 1, Ch.DoubleQuote, false);
-    if (c === Ch.Dollar) return this.dollar(i, c1);
-    if (isDigit(c) || (c === Ch.Dot && isDigit(c1)))
-      return this.number(i, c, c1);
-    if (isIdentStart(c)) return this.word(i, c, c1);
-    if (c === Ch.LeftParen) this.depth++;
-    else if (c === Ch.RightParen) this.depth--;
+    if (ch === '/' && ch1 === '*') return this.blockComment(i + 2);
+    if (ch === "'") return this.quoted('string', i + 1);
+    if (ch === '"') return this.quoted('ident', i + 1);
+    if (ch === '$') return this.dollar(i);
+    if (isDigit(c) || (ch === '.' && isDigit(s.charCodeAt(i + 1)))) {
+      return this.number(i);
+    }
+    if (isIdentStart(c)) return this.word(i);
+    if (ch === '(') this.depth++;
+    else if (ch === ')') this.depth--;
     return this.emit('punct', i + 1);
   }
 
@@ -114,12 +92,12 @@ export class SqlTokenizer {
     return this.kind;
   }
 
-  /** The current token is the (lower-case) keyword `kw`, compared case-insensitively without allocating. */
+  /** The current token is the lower-case keyword `kw`, compared case-insensitively (no allocation). */
   is(kw: string): boolean {
-    if (this.kind !== 'word' || this.end - this.start !== kw.length)
-      return false;
+    const { text, start } = this;
+    if (this.kind !== 'word' || this.end - start !== kw.length) return false;
     for (let k = 0; k < kw.length; k++) {
-      if ((this.text.charCodeAt(this.start + k) | 0x20) !== kw.charCodeAt(k))
+      if ((text.charCodeAt(start + k) | 0x20) !== kw.charCodeAt(k))
         return false;
     }
     return true;
@@ -127,10 +105,23 @@ export class SqlTokenizer {
 
   /** The current token is the punctuation character `ch`. */
   isPunct(ch: string): boolean {
-    return (
-      this.kind === 'punct' &&
-      this.text.charCodeAt(this.start) === ch.charCodeAt(0)
-    );
+    return this.kind === 'punct' && this.text.charAt(this.start) === ch;
+  }
+
+  /**
+   * Name of the current `word` / `ident` token as Postgres sees it: unquoted words folded to lower
+   * case (ASCII only, like Postgres), quoted ones unquoted with `""` unescaped (`U&` escapes are
+   * kept as written). `undefined` for any other token.
+   */
+  identifier(): string | undefined {
+    const { kind, text, start, end } = this;
+    if (kind === 'word') {
+      return text.slice(start, end).replace(/[A-Z]+/g, (m) => m.toLowerCase());
+    }
+    if (kind !== 'ident') return undefined;
+    const open = text.charAt(start) === '"' ? start + 1 : start + 3; // `"` or `U&"`
+    const close = this.unterminated ? end : end - 1;
+    return text.slice(open, close).replaceAll('""', '"');
   }
 
   private emit(kind: SqlTokenKind, end: number): SqlTokenKind {
@@ -139,16 +130,23 @@ export class SqlTokenizer {
     return kind;
   }
 
+  /** First offset from `from` whose character is not in `charClass`. */
+  private skip(from: number, charClass: (c: number) => boolean): number {
+    let j = from;
+    while (charClass(this.text.charCodeAt(j))) j++;
+    return j;
+  }
+
   private blockComment(from: number): SqlTokenKind {
     const s = this.text;
     let nesting = 1;
     for (let j = from; j < s.length; j++) {
       const c = s.charCodeAt(j);
       const c1 = s.charCodeAt(j + 1);
-      if (c === Ch.Slash && c1 === Ch.Star) {
+      if (c === SLASH && c1 === STAR) {
         nesting++;
         j++;
-      } else if (c === Ch.Star && c1 === Ch.Slash) {
+      } else if (c === STAR && c1 === SLASH) {
         j++;
         if (--nesting === 0) return this.emit('comment', j + 1);
       }
@@ -157,20 +155,22 @@ export class SqlTokenizer {
     return this.emit('comment', s.length);
   }
 
-  /** Body of a quoted token: a doubled quote is an escaped quote, `\x` too when `backslash`. */
+  /**
+   * Body of a quoted token, whose opening quote is just before `from`: a doubled quote is an
+   * escaped quote, and so is `\'` when `backslash` (E'..' strings).
+   */
   private quoted(
     kind: SqlTokenKind,
     from: number,
-    quote: number,
-    backslash: boolean,
+    backslash = false,
   ): SqlTokenKind {
     const s = this.text;
+    const quote = s.charCodeAt(from - 1);
     for (let j = from; j < s.length; j++) {
       const c = s.charCodeAt(j);
-      if (backslash && c === Ch.Backslash) j++;
-      else if (c === quote) {
-        if (s.charCodeAt(j + 1) !== quote) return this.emit(kind, j + 1);
-        j++;
+      if (backslash && c === BACKSLASH) j++;
+      else if (c === quote && s.charCodeAt(++j) !== quote) {
+        return this.emit(kind, j);
       }
     }
     this.unterminated = true;
@@ -178,78 +178,54 @@ export class SqlTokenizer {
   }
 
   /** `$1` parameter, `$$..$$` / `$tag$..$tag$` string, or a lone `$`. */
-  private dollar(i: number, c1: number): SqlTokenKind {
+  private dollar(i: number): SqlTokenKind {
     const s = this.text;
-    if (isDigit(c1)) {
-      let j = i + 2;
-      while (isDigit(s.charCodeAt(j))) j++;
-      return this.emit('param', j);
-    }
-    let j = i + 1;
-    if (isIdentStart(c1)) {
-      j++;
-      while (isIdentStart(s.charCodeAt(j)) || isDigit(s.charCodeAt(j))) j++;
-    }
-    if (s.charCodeAt(j) !== Ch.Dollar) return this.emit('punct', i + 1);
-    const tag = s.slice(i, j + 1);
-    const close = s.indexOf(tag, j + 1);
+    const c1 = s.charCodeAt(i + 1);
+    if (isDigit(c1)) return this.emit('param', this.skip(i + 2, isDigit));
+    const tagEnd = isIdentStart(c1) ? this.skip(i + 2, isTagChar) : i + 1;
+    if (s.charAt(tagEnd) !== '$') return this.emit('punct', i + 1);
+    const tag = s.slice(i, tagEnd + 1);
+    const close = s.indexOf(tag, tagEnd + 1);
     if (close >= 0) return this.emit('string', close + tag.length);
     this.unterminated = true;
     return this.emit('string', s.length);
   }
 
   /** Integer, decimal, exponent, `0x`/`0o`/`0b` literals, `_` digit separators (Postgres 16). */
-  private number(i: number, c: number, c1: number): SqlTokenKind {
+  private number(i: number): SqlTokenKind {
     const s = this.text;
-    const radix = c1 | 0x20;
-    let j = i;
-    if (
-      c === Ch.Digit0 &&
-      (radix === Ch.LowerX || radix === Ch.LowerO || radix === Ch.LowerB)
-    ) {
-      if (isIdentChar(s.charCodeAt(i + 2))) {
-        j = i + 2;
-        while (isIdentChar(s.charCodeAt(j))) j++;
-        return this.emit('number', j);
-      }
+    const radix = s.charAt(i + 1);
+    const hasRadix = s.charAt(i) === '0' && oneOf(radix, 'xXoObB');
+    if (hasRadix && isIdentChar(s.charCodeAt(i + 2))) {
+      return this.emit('number', this.skip(i + 2, isIdentChar));
     }
-    const digits = (): void => {
-      while (isDigit(s.charCodeAt(j)) || s.charCodeAt(j) === Ch.Underscore) j++;
-    };
-    digits();
-    if (s.charCodeAt(j) === Ch.Dot && s.charCodeAt(j + 1) !== Ch.Dot) {
-      j++;
-      digits();
+    let j = this.skip(i, isNumberChar);
+    if (s.charAt(j) === '.' && s.charAt(j + 1) !== '.') {
+      j = this.skip(j + 1, isNumberChar);
     }
-    if ((s.charCodeAt(j) | 0x20) === Ch.LowerE) {
-      const sign = s.charCodeAt(j + 1);
-      const k = sign === Ch.Plus || sign === Ch.Dash ? j + 2 : j + 1;
-      if (isDigit(s.charCodeAt(k))) {
-        j = k;
-        digits();
-      }
+    if (s.charAt(j) === 'e' || s.charAt(j) === 'E') {
+      const sign = s.charAt(j + 1);
+      const k = sign === '+' || sign === '-' ? j + 2 : j + 1;
+      if (isDigit(s.charCodeAt(k))) j = this.skip(k, isNumberChar);
     }
     return this.emit('number', j);
   }
 
   /** Keyword or identifier, unless it is the prefix of a string (`E'..'`, `U&'..'`...). */
-  private word(i: number, c: number, c1: number): SqlTokenKind {
+  private word(i: number): SqlTokenKind {
     const s = this.text;
-    const lower = c | 0x20;
-    if (c1 === Ch.Quote) {
-      if (lower === Ch.LowerE)
-        return this.quoted('string', i + 2, Ch.Quote, true);
-      if (lower === Ch.LowerB || lower === Ch.LowerX || lower === Ch.LowerN) {
-        return this.quoted('string', i + 2, Ch.Quote, false);
-      }
-    }
-    if (lower === Ch.LowerU && c1 === Ch.Ampersand) {
-      const q = s.charCodeAt(i + 2);
-      if (q === Ch.Quote) return this.quoted('string', i + 3, q, false);
-      if (q === Ch.DoubleQuote) return this.quoted('ident', i + 3, q, false);
+    const ch = s.charAt(i);
+    const ch1 = s.charAt(i + 1);
+    if (ch1 === "'" && oneOf(ch, 'eE'))
+      return this.quoted('string', i + 2, true);
+    if (ch1 === "'" && oneOf(ch, 'bBxXnN')) return this.quoted('string', i + 2);
+    if (ch1 === '&' && oneOf(ch, 'uU')) {
+      const quote = s.charAt(i + 2);
+      if (quote === "'") return this.quoted('string', i + 3);
+      if (quote === '"') return this.quoted('ident', i + 3);
     }
     let j = i + 1;
-    while (j < s.length && isIdentChar(s.charCodeAt(j))) j++;
+    while (isIdentChar(s.charCodeAt(j))) j++;
     return this.emit('word', j);
   }
 }
