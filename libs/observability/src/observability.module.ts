@@ -1,11 +1,15 @@
-import { Module } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { metrics } from '@opentelemetry/api';
 import { ObservabilityBootstrapError } from './errors/observability-bootstrap.error';
 import { messages } from './errors/messages';
 import { HttpObservabilityService } from './http/http-observability.service';
 import { PrsMetrics } from './metrics/prs-metrics';
 import { OBSERVABILITY_OPTIONS, OBSERVABILITY_SDK } from './observability.constants';
-import { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN } from './observability.module-definition';
+import {
+  ConfigurableModuleClass,
+  MODULE_OPTIONS_TOKEN,
+  type OPTIONS_TYPE,
+} from './observability.module-definition';
 import type { ObservabilityModuleOptions } from './options/observability-options.interface';
 import type { ResolvedObservabilityOptions } from './options/resolved-options';
 import { resolveModuleOptions } from './options/validate-options';
@@ -51,4 +55,13 @@ import { getRunningSdk, type RunningSdk } from './sdk/running-sdk';
   ],
   exports: [PrsMetrics, OBSERVABILITY_OPTIONS, OBSERVABILITY_SDK],
 })
-export class ObservabilityModule extends ConfigurableModuleClass {}
+export class ObservabilityModule extends ConfigurableModuleClass {
+  /**
+   * Registers the module; every option is optional, so `forRoot()` alone works.
+   * `isGlobal` defaults to `true`.
+   */
+  static override forRoot(options: typeof OPTIONS_TYPE = {}): DynamicModule {
+    // ConfigurableModuleBuilder's generated method cannot take `undefined`.
+    return super.forRoot(options);
+  }
+}

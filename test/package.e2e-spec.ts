@@ -1,0 +1,107 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO_ROOT } from './support/fixture-process';
+import { scrape, valueOf } from './support/exposition';
+
+const LIB = join(REPO_ROOT, 'libs', 'observability');
+
+function installedVersion(name: string): string {
+  const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules', name, 'package.json'), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+// A plain CommonJS Nest app, as a separate project would write it without a build step.
+const SCRATCH_MAIN = `
+require('reflect-metadata');
+const { Controller, Get, Module, Param } = require('@nestjs/common');
+const { NestFactory } = require('@nestjs/core');
+const { ObservabilityModule } = require('@prs/nestjs-observability');
+
+class OrdersController { find(id) { return { id }; } }
+Controller('orders')(OrdersController);
+Reflect.decorate([Get(':id'), Reflect.metadata('design:paramtypes', [String])], OrdersController.prototype, 'find', Object.getOwnPropertyDescriptor(OrdersController.prototype, 'find'));
+Param('id')(OrdersController.prototype, 'find', 0);
+
+class AppModule {}
+Module({ imports: [ObservabilityModule.forRoot()], controllers: [OrdersController] })(AppModule);
+
+NestFactory.create(AppModule, { logger: false }).then(async (app) => {
+  await app.listen(0, '127.0.0.1');
+  process.stdout.write('SCRATCH_LISTENING ' + app.getHttpServer().address().port + '\\n');
+});
+`;
+
+describe('the packed package in a separate app', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'prs-scratch-app-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('packs only the build output, installs from the tarball, boots and serves /metrics', async () => {
+    const packed = JSON.parse(
+      execFileSync('npm', ['pack', '--json', '--pack-destination', dir], { cwd: LIB, encoding: 'utf8' }),
+    ) as { filename: string; files: { path: string }[] }[];
+    const files = packed[0]?.files.map((f) => f.path) ?? [];
+    expect(files).toEqual(expect.arrayContaining(['package.json', 'dist/index.js', 'dist/index.d.ts', 'dist/register.js', 'dist/sdk.js']));
+    expect(files.filter((f) => !f.startsWith('dist/') && f !== 'package.json' && f !== 'README.md')).toEqual([]);
+    expect(files.some((f) => f.endsWith('.spec.js') || f.endsWith('.ts') && !f.endsWith('.d.ts'))).toBe(false);
+
+    writeFileSync(
+      join(dir, 'package.json'),
+      JSON.stringify({
+        name: 'scratch-app',
+        private: true,
+        dependencies: {
+          '@prs/nestjs-observability': `file:./${packed[0]?.filename}`,
+          '@nestjs/common': installedVersion('@nestjs/common'),
+          '@nestjs/core': installedVersion('@nestjs/core'),
+          '@nestjs/platform-express': installedVersion('@nestjs/platform-express'),
+          '@opentelemetry/api': installedVersion('@opentelemetry/api'),
+          'reflect-metadata': installedVersion('reflect-metadata'),
+          rxjs: installedVersion('rxjs'),
+        },
+      }),
+    );
+    writeFileSync(join(dir, 'main.js'), SCRATCH_MAIN);
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], {
+      cwd: dir,
+      stdio: 'pipe',
+      timeout: 300_000,
+    });
+    const apiCopies = execFileSync('npm', ['ls', '--all', '--parseable', '@opentelemetry/api'], { cwd: dir, encoding: 'utf8' })
+      .trim()
+      .split('\n');
+    expect(apiCopies).toHaveLength(1);
+
+    const child = spawn(process.execPath, ['--import', '@prs/nestjs-observability/register', 'main.js'], {
+      cwd: dir,
+      env: { PATH: process.env.PATH ?? '', OTEL_TRACES_EXPORTER: 'none' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      let output = '';
+      const port = await new Promise<number>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`scratch app did not start:\n${output}`)), 30_000);
+        child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+        child.stdout.on('data', (c: Buffer) => {
+          output += c.toString();
+          const match = /SCRATCH_LISTENING (\d+)/.exec(output);
+          if (match) {
+            clearTimeout(timer);
+            resolve(Number(match[1]));
+          }
+        });
+      });
+      expect(await (await fetch(`http://127.0.0.1:${port}/orders/17`)).json()).toEqual({ id: '17' });
+      const text = await scrape(`http://127.0.0.1:${port}/metrics`);
+      expect(valueOf(text, 'prs_http_requests_total', { method: 'GET', endpoint: '/orders/:id', status_code: '200' })).toBe(1);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+});
