@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { metrics } from '@opentelemetry/api';
 import { ObservabilityBootstrapError } from './errors/observability-bootstrap.error';
 import { messages } from './errors/messages';
+import { DirectRoutes } from './http/direct-routes';
 import { HttpObservabilityService } from './http/http-observability.service';
 import { PrsMetrics } from './metrics/prs-metrics';
 import { OBSERVABILITY_OPTIONS, OBSERVABILITY_SDK } from './observability.constants';
@@ -51,9 +52,10 @@ import { getRunningSdk, type RunningSdk } from './sdk/running-sdk';
         new PrsMetrics(metrics.getMeter(PACKAGE_NAME, PACKAGE_VERSION), options),
       inject: [OBSERVABILITY_OPTIONS, OBSERVABILITY_SDK],
     },
+    DirectRoutes,
     HttpObservabilityService,
   ],
-  exports: [PrsMetrics, OBSERVABILITY_OPTIONS, OBSERVABILITY_SDK],
+  exports: [PrsMetrics, DirectRoutes, OBSERVABILITY_OPTIONS, OBSERVABILITY_SDK],
 })
 export class ObservabilityModule extends ConfigurableModuleClass {
   /**

@@ -16,6 +16,7 @@ import { PrsMetrics } from '../metrics/prs-metrics';
 import { OBSERVABILITY_OPTIONS, OBSERVABILITY_SDK } from '../observability.constants';
 import type { ResolvedObservabilityOptions } from '../options/resolved-options';
 import type { RunningSdk } from '../sdk/running-sdk';
+import { DirectRoutes } from './direct-routes';
 import { installHttpServerHook } from './http-server-hook';
 import { PathMatcher } from './path-matcher';
 import { createRouteResolver } from './route-template';
@@ -39,6 +40,7 @@ export class HttpObservabilityService
     private readonly metrics: PrsMetrics,
     @Inject(OBSERVABILITY_OPTIONS) private readonly options: ResolvedObservabilityOptions,
     @Inject(OBSERVABILITY_SDK) private readonly sdk: RunningSdk,
+    private readonly routes: DirectRoutes,
   ) {}
 
   onModuleInit(): void {
@@ -48,18 +50,17 @@ export class HttpObservabilityService
       this.logger.warn(messages.sdkDisabled());
       return;
     }
-    this.endpoint = new MetricsEndpoint(this.sdk.metricReader, metrics.auth, this.log);
+    const endpoint = (this.endpoint = new MetricsEndpoint(this.sdk.metricReader, metrics.auth, this.log));
     const adapter = this.adapterHost.httpAdapter as typeof this.adapterHost.httpAdapter | undefined;
     const server = adapter?.getHttpServer() as Server | undefined;
     if (server === undefined) return; // an application context or microservice: no HTTP
 
-    const metricsPaths = new PathMatcher([metrics.path]);
+    if (metrics.port === undefined) this.routes.register(metrics.path, (req, res) => endpoint.handle(req, res));
     this.uninstall = installHttpServerHook(server, {
       metrics: this.metrics,
       resolveRoute: createRouteResolver(this.adapterHost),
       exclude: new PathMatcher([...http.excludePaths, metrics.path]),
-      metricsEndpoint:
-        metrics.port === undefined ? { paths: metricsPaths, endpoint: this.endpoint } : undefined,
+      routes: this.routes,
       log: this.log,
     });
   }

@@ -1,10 +1,10 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { RateLimitedLogger } from '../diagnostics/rate-limited-logger';
-import type { MetricsEndpoint } from '../metrics/metrics-endpoint';
 import { ABORTED_STATUS_CODE, OTHER_METHOD, UNMATCHED_ENDPOINT } from '../metrics/metric-names';
 import type { PrsMetrics } from '../metrics/prs-metrics';
-import { PathMatcher } from './path-matcher';
+import type { DirectRoutes } from './direct-routes';
+import type { PathMatcher } from './path-matcher';
 import type { RouteResolver } from './route-template';
 
 type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
@@ -21,8 +21,8 @@ export interface HttpServerHookOptions {
   resolveRoute: RouteResolver;
   /** Paths not counted in HTTP metrics. */
   exclude: PathMatcher;
-  /** Serves these paths itself, before the app sees them (when `/metrics` is on the app port). */
-  metricsEndpoint?: { paths: PathMatcher; endpoint: MetricsEndpoint };
+  /** Paths answered here, before the app sees them. */
+  routes: DirectRoutes;
   log: RateLimitedLogger;
 }
 
@@ -45,12 +45,13 @@ export function installHttpServerHook(server: Server, options: HttpServerHookOpt
       : function (this: Server, req, res) {
           for (const listener of original) listener.call(this, req, res);
         };
-  const { metrics, resolveRoute, exclude, metricsEndpoint, log } = options;
+  const { metrics, resolveRoute, exclude, routes, log } = options;
 
   const hook = function (this: Server, req: IncomingMessage, res: ServerResponse): void {
     const path = pathOf(req.url);
-    if (metricsEndpoint?.paths.matches(path)) {
-      metricsEndpoint.endpoint.handle(req, res);
+    const direct = routes.match(path);
+    if (direct !== undefined) {
+      direct(req, res);
       return;
     }
     if (!exclude.matches(path)) {
