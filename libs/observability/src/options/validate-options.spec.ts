@@ -1,0 +1,69 @@
+import { ObservabilityConfigError } from '../errors/observability-config.error';
+import { DEFAULT_OPTIONS } from './default-options';
+import { resolveModuleOptions } from './validate-options';
+
+describe('resolveModuleOptions', () => {
+  it('applies every default', () => {
+    const resolved = resolveModuleOptions(undefined);
+    expect(resolved.metrics).toEqual({
+      enabled: true,
+      prefix: 'prs',
+      path: '/metrics',
+      port: undefined,
+      host: '127.0.0.1',
+      auth: undefined,
+      seriesLimit: 1000,
+    });
+    expect(resolved.http.durationBuckets).toEqual([0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 2.5, 5, 10]);
+    expect(resolved.http.excludePaths).toEqual([...DEFAULT_OPTIONS.http.excludePaths]);
+  });
+
+  it('keeps valid explicit values', () => {
+    const resolved = resolveModuleOptions({
+      metrics: { prefix: 'acme', path: '/internal/metrics', port: 9464, host: '0.0.0.0', seriesLimit: 50, auth: { bearerToken: 't' } },
+      http: { durationBuckets: [0.1, 1], excludePaths: ['/ping', '/static/*'] },
+    });
+    expect(resolved.metrics).toMatchObject({ prefix: 'acme', path: '/internal/metrics', port: 9464, seriesLimit: 50 });
+    expect(resolved.http).toEqual({ durationBuckets: [0.1, 1], excludePaths: ['/ping', '/static/*'] });
+  });
+
+  it('lists every problem in one error with exact text', () => {
+    const attempt = () =>
+      resolveModuleOptions({
+        metrics: {
+          enabled: 'yes' as never,
+          prefix: 'prs-app',
+          path: 'metrics',
+          port: 1.5,
+          host: '',
+          seriesLimit: 5000,
+          auth: { bearerToken: 'x', username: 'u' } as never,
+        },
+        http: { durationBuckets: [], excludePaths: ['health'] },
+        tracing: {} as never,
+      } as never);
+    expect(attempt).toThrow(ObservabilityConfigError);
+    expect(attempt).toThrow(
+      'ObservabilityModule options validation error (10 problems):\n' +
+        '  - tracing: unknown option (known: metrics, http)\n' +
+        '  - metrics.enabled: must be a boolean\n' +
+        '  - metrics.prefix: must match /^[a-zA-Z_][a-zA-Z0-9_]*$/ (got "prs-app")\n' +
+        '  - metrics.path: must start with "/", not be "/" and contain no spaces, "?" or "#" (got "metrics")\n' +
+        '  - metrics.port: must be an integer from 0 to 65535 (got 1.5)\n' +
+        '  - metrics.host: must be a non-empty string (got "")\n' +
+        '  - metrics.auth: must be exactly one of { bearerToken } or { username, password }\n' +
+        '  - metrics.seriesLimit: must be an integer from 1 to 1999 (got 5000)\n' +
+        '  - http.durationBuckets: must be a non-empty array of finite, positive, strictly increasing numbers of seconds (got [])\n' +
+        '  - http.excludePaths: must be an array of paths starting with "/" (got ["health"])',
+    );
+  });
+
+  it('never echoes credentials in problems', () => {
+    const attempt = () => resolveModuleOptions({ metrics: { auth: { username: 'a:b', password: '' } } });
+    expect(attempt).toThrow(
+      'ObservabilityModule options validation error (2 problems):\n' +
+        '  - metrics.auth.username: must be a non-empty string without ":"\n' +
+        '  - metrics.auth.password: must be a non-empty string',
+    );
+  });
+});
