@@ -6,6 +6,8 @@ export const FIXTURE_MAIN = join(REPO_ROOT, 'dist', 'test', 'fixtures', 'main.js
 export const FIXTURE_ESM_MAIN = join(REPO_ROOT, 'test', 'fixtures', 'esm', 'main.mjs');
 export const FIXTURE_NO_FLAG_MAIN = join(REPO_ROOT, 'dist', 'test', 'fixtures', 'no-flag-main.js');
 export const REGISTER = '@prs/nestjs-observability/register';
+export const DEMO_MAIN = join(REPO_ROOT, 'dist', 'apps', 'demo', 'main.js');
+export const DEMO_READY = /listening on http:\/\/127\.0\.0\.1:(\d+)/;
 
 export type Adapter = 'express' | 'fastify';
 export const ADAPTERS: Adapter[] = ['express', 'fastify'];
@@ -20,6 +22,8 @@ export interface FixtureOptions {
   preload?: boolean;
   entry?: string;
   env?: Record<string, string>;
+  /** Output line that carries the listening port (first capture group). */
+  readyPattern?: RegExp;
 }
 
 export interface RunningFixture {
@@ -37,7 +41,7 @@ export async function startFixture(options: FixtureOptions = {}): Promise<Runnin
     const timer = setTimeout(() => reject(new Error(`fixture did not start:\n${output}`)), 30_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /FIXTURE_LISTENING (\d+)/.exec(output);
+      const match = (options.readyPattern ?? /FIXTURE_LISTENING (\d+)/).exec(output);
       if (match) {
         clearTimeout(timer);
         resolve(Number(match[1]));
