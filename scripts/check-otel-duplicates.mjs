@@ -43,11 +43,17 @@ const problems = [];
 for (const [name, copies] of found) {
   const versions = new Set(copies.map((c) => c.version));
   if (versions.size > 1) {
-    problems.push(`${name}: ${versions.size} versions installed\n${copies.map((c) => `    ${c.version}  ${c.path}`).join('\n')}`);
+    problems.push(
+      `${name}: ${versions.size} versions installed\n${copies.map((c) => `    ${c.version}  ${c.path}`).join('\n')}`,
+    );
   }
 }
 if (problems.length > 0) {
-  console.error(`Duplicate OpenTelemetry packages (keep one version of each; add an npm "overrides" entry):\n  ${problems.join('\n  ')}`);
+  console.error(
+    `Duplicate OpenTelemetry packages (keep one version of each; add an npm "overrides" entry):\n  ${problems.join('\n  ')}`,
+  );
   process.exit(1);
 }
-console.log(`OpenTelemetry singletons: ${SINGLETONS.map((n) => `${n}@${found.get(n)[0]?.version ?? 'absent'}`).join(', ')}`);
+console.log(
+  `OpenTelemetry singletons: ${SINGLETONS.map((n) => `${n}@${found.get(n)[0]?.version ?? 'absent'}`).join(', ')}`,
+);

@@ -1,4 +1,10 @@
-import { ADAPTERS, FIXTURE_ESM_MAIN, FIXTURE_NO_FLAG_MAIN, runFixtureToExit, startFixture } from './support/fixture-process';
+import {
+  ADAPTERS,
+  FIXTURE_ESM_MAIN,
+  FIXTURE_NO_FLAG_MAIN,
+  runFixtureToExit,
+  startFixture,
+} from './support/fixture-process';
 import { scrape, valueOf } from './support/exposition';
 
 const NOT_STARTED =
@@ -19,7 +25,10 @@ describe('bootstrap', () => {
 
   it('fails at startup with one error listing every invalid option', async () => {
     const { code, output } = await runFixtureToExit({
-      options: { metrics: { prefix: '9bad', port: 70000, seriesLimit: 0, colour: 'red' }, http: { durationBuckets: [1, 0.5] } },
+      options: {
+        metrics: { prefix: '9bad', port: 70000, seriesLimit: 0, colour: 'red' },
+        http: { durationBuckets: [1, 0.5] },
+      },
     });
     expect(code).not.toBe(0);
     expect(output).toContain(
@@ -61,18 +70,30 @@ describe('bootstrap', () => {
     try {
       expect((await fetch(app.url('/api/items/1'))).status).toBe(403);
       const text = await scrape(app.url('/metrics'));
-      expect(valueOf(text, 'prs_http_requests_total', { endpoint: '/api/items/:id', status_code: '403' })).toBe(1);
+      expect(
+        valueOf(text, 'prs_http_requests_total', {
+          endpoint: '/api/items/:id',
+          status_code: '403',
+        }),
+      ).toBe(1);
     } finally {
       await app.stop();
     }
   });
 
   it('works with the no-flag entry (startObservability, then import the app)', async () => {
-    const app = await startFixture({ preload: false, entry: FIXTURE_NO_FLAG_MAIN });
+    const app = await startFixture({
+      preload: false,
+      entry: FIXTURE_NO_FLAG_MAIN,
+    });
     try {
       await fetch(app.url('/api/v1/deals/3'));
       const text = await scrape(app.url('/metrics'));
-      expect(valueOf(text, 'prs_http_requests_total', { endpoint: '/api/v1/deals/:id' })).toBe(1);
+      expect(
+        valueOf(text, 'prs_http_requests_total', {
+          endpoint: '/api/v1/deals/:id',
+        }),
+      ).toBe(1);
     } finally {
       await app.stop();
     }
@@ -83,7 +104,12 @@ describe('bootstrap', () => {
     try {
       await fetch(app.url('/api/items/9'));
       const text = await scrape(app.url('/metrics'));
-      expect(valueOf(text, 'prs_http_requests_total', { endpoint: '/api/items/:id', status_code: '200' })).toBe(1);
+      expect(
+        valueOf(text, 'prs_http_requests_total', {
+          endpoint: '/api/items/:id',
+          status_code: '200',
+        }),
+      ).toBe(1);
     } finally {
       await app.stop();
     }

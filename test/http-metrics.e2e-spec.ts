@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { ADAPTERS, startFixture, type Adapter, type RunningFixture } from './support/fixture-process';
+import {
+  ADAPTERS,
+  startFixture,
+  type Adapter,
+  type RunningFixture,
+} from './support/fixture-process';
 import { linesOf, parseSamples, scrape, valueOf } from './support/exposition';
 import { abortedRequest, hammer, rawRequest } from './support/http';
 
@@ -51,15 +56,45 @@ describe.each(ADAPTERS)('HTTP metrics on %s', (adapter) => {
     );
     expect(text).toContain(`# TYPE ${REQUESTS} counter\n`);
     expect(text).toContain(`# TYPE ${DURATION} histogram\n`);
-    expect(linesOf(text, `${DURATION}_bucket`).filter((l) => l.includes('/api/items/:id'))).toEqual(
-      ['0.005', '0.01', '0.025', '0.05', '0.1', '0.25', '0.5', '1', '2', '2.5', '5', '10', '+Inf'].map(
-        (le) => expect.stringMatching(new RegExp(`^${DURATION}_bucket\\{method="GET",endpoint="/api/items/:id",le="${le.replace('+', '\\+')}"\\} \\d+$`)),
+    expect(
+      linesOf(text, `${DURATION}_bucket`).filter((l) =>
+        l.includes('/api/items/:id'),
+      ),
+    ).toEqual(
+      [
+        '0.005',
+        '0.01',
+        '0.025',
+        '0.05',
+        '0.1',
+        '0.25',
+        '0.5',
+        '1',
+        '2',
+        '2.5',
+        '5',
+        '10',
+        '+Inf',
+      ].map((le) =>
+        expect.stringMatching(
+          new RegExp(
+            `^${DURATION}_bucket\\{method="GET",endpoint="/api/items/:id",le="${le.replace('+', '\\+')}"\\} \\d+$`,
+          ),
+        ),
       ),
     );
-    expect(valueOf(text, `${DURATION}_count`, { endpoint: '/api/items/:id' })).toBe(2);
+    expect(
+      valueOf(text, `${DURATION}_count`, { endpoint: '/api/items/:id' }),
+    ).toBe(2);
     endpointsByAdapter.set(
       adapter,
-      [...new Set(parseSamples(text).filter((s) => s.name === REQUESTS).map((s) => s.labels.endpoint))].sort() as string[],
+      [
+        ...new Set(
+          parseSamples(text)
+            .filter((s) => s.name === REQUESTS)
+            .map((s) => s.labels.endpoint),
+        ),
+      ].sort() as string[],
     );
   });
 
@@ -68,13 +103,17 @@ describe.each(ADAPTERS)('HTTP metrics on %s', (adapter) => {
     expect(text).not.toContain('otel_scope_');
     expect(text).not.toContain('target_info');
     expect(text).not.toContain('http_server_request_duration');
-    expect(parseSamples(text).every((s) => s.name.startsWith('prs_'))).toBe(true);
+    expect(parseSamples(text).every((s) => s.name.startsWith('prs_'))).toBe(
+      true,
+    );
   });
 
   it('serves /metrics and /metrics/ as text format 0.0.4, outside the global prefix, and never counts scrapes', async () => {
     const res = await fetch(app.url('/metrics/'));
     expect(res.status).toBe(200);
-    expect(res.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
+    expect(res.headers.get('content-type')).toBe(
+      'text/plain; version=0.0.4; charset=utf-8',
+    );
     const head = await fetch(app.url('/metrics'), { method: 'HEAD' });
     expect(head.status).toBe(200);
     expect(await rawRequest(app.port, 'POST', '/metrics')).toBe(405);
@@ -86,7 +125,9 @@ describe.each(ADAPTERS)('HTTP metrics on %s', (adapter) => {
   it('folds methods outside the standard set into _OTHER', async () => {
     expect(await rawRequest(app.port, 'PROPFIND', '/api/items/7')).toBe(404);
     const text = await scrape(app.url('/metrics'));
-    expect(valueOf(text, REQUESTS, { method: '_OTHER', status_code: '404' })).toBe(1);
+    expect(
+      valueOf(text, REQUESTS, { method: '_OTHER', status_code: '404' }),
+    ).toBe(1);
   });
 
   it('counts a request the client aborts as status 499 on its route', async () => {
@@ -103,23 +144,41 @@ describe.each(ADAPTERS)('HTTP metrics on %s', (adapter) => {
   });
 
   it('keeps endpoint cardinality at routes + 1 under 10,000 distinct ids and 1,000 junk paths', async () => {
-    const ids = await hammer(app.url(''), 10_000, () => `/api/items/${randomUUID()}`);
-    const junk = await hammer(app.url(''), 1_000, (i) => `/${randomUUID()}/${i}/x%20y?z=${i}`);
+    const ids = await hammer(
+      app.url(''),
+      10_000,
+      () => `/api/items/${randomUUID()}`,
+    );
+    const junk = await hammer(
+      app.url(''),
+      1_000,
+      (i) => `/${randomUUID()}/${i}/x%20y?z=${i}`,
+    );
     expect(ids.get(200)).toBe(10_000);
     expect(junk.get(404)).toBe(1_000);
     const text = await scrape(app.url('/metrics'));
-    const endpoints = new Set(parseSamples(text).filter((s) => s.name === REQUESTS).map((s) => s.labels.endpoint));
+    const endpoints = new Set(
+      parseSamples(text)
+        .filter((s) => s.name === REQUESTS)
+        .map((s) => s.labels.endpoint),
+    );
     const routes = 9; // items GET/POST share a template; see fixture.controllers.ts
     expect(endpoints.size).toBeLessThanOrEqual(routes + 1);
-    expect([...endpoints].every((e) => e === 'unmatched' || e?.startsWith('/api/'))).toBe(true);
+    expect(
+      [...endpoints].every((e) => e === 'unmatched' || e?.startsWith('/api/')),
+    ).toBe(true);
     // 1,000 junk paths + /no/such/route + /api/metrics from the tests above.
-    expect(valueOf(text, REQUESTS, { endpoint: 'unmatched', method: 'GET' })).toBe(1_002);
+    expect(
+      valueOf(text, REQUESTS, { endpoint: 'unmatched', method: 'GET' }),
+    ).toBe(1_002);
   });
 });
 
 describe('endpoint labels', () => {
   it('are identical on Express and Fastify', () => {
     expect(endpointsByAdapter.get('express')).toBeDefined();
-    expect(endpointsByAdapter.get('fastify')).toEqual(endpointsByAdapter.get('express'));
+    expect(endpointsByAdapter.get('fastify')).toEqual(
+      endpointsByAdapter.get('express'),
+    );
   });
 });

@@ -8,7 +8,9 @@ import { scrape, valueOf } from './support/exposition';
 const LIB = join(REPO_ROOT, 'libs', 'observability');
 
 function installedVersion(name: string): string {
-  const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules', name, 'package.json'), 'utf8')) as {
+  const pkg = JSON.parse(
+    readFileSync(join(REPO_ROOT, 'node_modules', name, 'package.json'), 'utf8'),
+  ) as {
     version: string;
   };
   return pkg.version;
@@ -44,12 +46,33 @@ describe('the packed package in a separate app', () => {
 
   it('packs only the build output, installs from the tarball, boots and serves /metrics', async () => {
     const packed = JSON.parse(
-      execFileSync('npm', ['pack', '--json', '--pack-destination', dir], { cwd: LIB, encoding: 'utf8' }),
+      execFileSync('npm', ['pack', '--json', '--pack-destination', dir], {
+        cwd: LIB,
+        encoding: 'utf8',
+      }),
     ) as { filename: string; files: { path: string }[] }[];
     const files = packed[0]?.files.map((f) => f.path) ?? [];
-    expect(files).toEqual(expect.arrayContaining(['package.json', 'dist/index.js', 'dist/index.d.ts', 'dist/register.js', 'dist/sdk.js']));
-    expect(files.filter((f) => !f.startsWith('dist/') && f !== 'package.json' && f !== 'README.md')).toEqual([]);
-    expect(files.some((f) => f.endsWith('.spec.js') || f.endsWith('.ts') && !f.endsWith('.d.ts'))).toBe(false);
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'package.json',
+        'dist/index.js',
+        'dist/index.d.ts',
+        'dist/register.js',
+        'dist/sdk.js',
+      ]),
+    );
+    expect(
+      files.filter(
+        (f) =>
+          !f.startsWith('dist/') && f !== 'package.json' && f !== 'README.md',
+      ),
+    ).toEqual([]);
+    expect(
+      files.some(
+        (f) =>
+          f.endsWith('.spec.js') || (f.endsWith('.ts') && !f.endsWith('.d.ts')),
+      ),
+    ).toBe(false);
 
     writeFileSync(
       join(dir, 'package.json'),
@@ -60,7 +83,9 @@ describe('the packed package in a separate app', () => {
           '@prs/nestjs-observability': `file:./${packed[0]?.filename}`,
           '@nestjs/common': installedVersion('@nestjs/common'),
           '@nestjs/core': installedVersion('@nestjs/core'),
-          '@nestjs/platform-express': installedVersion('@nestjs/platform-express'),
+          '@nestjs/platform-express': installedVersion(
+            '@nestjs/platform-express',
+          ),
           '@opentelemetry/api': installedVersion('@opentelemetry/api'),
           'reflect-metadata': installedVersion('reflect-metadata'),
           rxjs: installedVersion('rxjs'),
@@ -68,25 +93,46 @@ describe('the packed package in a separate app', () => {
       }),
     );
     writeFileSync(join(dir, 'main.js'), SCRATCH_MAIN);
-    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], {
-      cwd: dir,
-      stdio: 'pipe',
-      timeout: 300_000,
-    });
-    const apiCopies = execFileSync('npm', ['ls', '--all', '--parseable', '@opentelemetry/api'], { cwd: dir, encoding: 'utf8' })
+    execFileSync(
+      'npm',
+      [
+        'install',
+        '--no-audit',
+        '--no-fund',
+        '--prefer-offline',
+        '--loglevel=error',
+      ],
+      {
+        cwd: dir,
+        stdio: 'pipe',
+        timeout: 300_000,
+      },
+    );
+    const apiCopies = execFileSync(
+      'npm',
+      ['ls', '--all', '--parseable', '@opentelemetry/api'],
+      { cwd: dir, encoding: 'utf8' },
+    )
       .trim()
       .split('\n');
     expect(apiCopies).toHaveLength(1);
 
-    const child = spawn(process.execPath, ['--import', '@prs/nestjs-observability/register', 'main.js'], {
-      cwd: dir,
-      env: { PATH: process.env.PATH ?? '', OTEL_TRACES_EXPORTER: 'none' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', '@prs/nestjs-observability/register', 'main.js'],
+      {
+        cwd: dir,
+        env: { PATH: process.env.PATH ?? '', OTEL_TRACES_EXPORTER: 'none' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     try {
       let output = '';
       const port = await new Promise<number>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`scratch app did not start:\n${output}`)), 30_000);
+        const timer = setTimeout(
+          () => reject(new Error(`scratch app did not start:\n${output}`)),
+          30_000,
+        );
         child.stderr.on('data', (c: Buffer) => (output += c.toString()));
         child.stdout.on('data', (c: Buffer) => {
           output += c.toString();
@@ -97,9 +143,17 @@ describe('the packed package in a separate app', () => {
           }
         });
       });
-      expect(await (await fetch(`http://127.0.0.1:${port}/orders/17`)).json()).toEqual({ id: '17' });
+      expect(
+        await (await fetch(`http://127.0.0.1:${port}/orders/17`)).json(),
+      ).toEqual({ id: '17' });
       const text = await scrape(`http://127.0.0.1:${port}/metrics`);
-      expect(valueOf(text, 'prs_http_requests_total', { method: 'GET', endpoint: '/orders/:id', status_code: '200' })).toBe(1);
+      expect(
+        valueOf(text, 'prs_http_requests_total', {
+          method: 'GET',
+          endpoint: '/orders/:id',
+          status_code: '200',
+        }),
+      ).toBe(1);
     } finally {
       child.kill('SIGKILL');
     }

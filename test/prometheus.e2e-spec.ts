@@ -1,10 +1,18 @@
 import { spawnSync } from 'node:child_process';
-import { ADAPTERS, startFixture, type RunningFixture } from './support/fixture-process';
+import {
+  ADAPTERS,
+  startFixture,
+  type RunningFixture,
+} from './support/fixture-process';
 import { scrape } from './support/exposition';
 import { hammer } from './support/http';
-import { startPrometheus, type PrometheusServer } from './support/prometheus-server';
+import {
+  startPrometheus,
+  type PrometheusServer,
+} from './support/prometheus-server';
 
-const P95 = 'histogram_quantile(0.95, sum by (le) (rate(prs_http_request_duration_seconds_bucket[1m])))';
+const P95 =
+  'histogram_quantile(0.95, sum by (le) (rate(prs_http_request_duration_seconds_bucket[1m])))';
 
 describe.each(ADAPTERS)('real Prometheus against %s', (adapter) => {
   let app: RunningFixture;
@@ -35,7 +43,11 @@ describe.each(ADAPTERS)('real Prometheus against %s', (adapter) => {
     await fetch(app.url('/nope'));
     const text = await scrape(app.url('/metrics'));
     expect(text).toContain('prs_active_users_total 3');
-    const result = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8', timeout: 30_000 });
+    const result = spawnSync('promtool', ['check', 'metrics'], {
+      input: text,
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     // Exit 3 is "lint problems" (1 would be a parse error). The guide's contract names the
     // active-users gauge with `_total`, which promtool's naming lint flags; nothing else may appear.
     expect(`${result.stdout}${result.stderr}`.trim()).toBe(
@@ -46,7 +58,11 @@ describe.each(ADAPTERS)('real Prometheus against %s', (adapter) => {
       .split('\n')
       .filter((line) => !line.includes('prs_active_users_total'))
       .join('\n');
-    const clean = spawnSync('promtool', ['check', 'metrics'], { input: withoutGauge, encoding: 'utf8', timeout: 30_000 });
+    const clean = spawnSync('promtool', ['check', 'metrics'], {
+      input: withoutGauge,
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     expect(`${clean.stdout}${clean.stderr}`).toBe('');
     expect(clean.status).toBe(0);
   });
@@ -55,7 +71,12 @@ describe.each(ADAPTERS)('real Prometheus against %s', (adapter) => {
     const until = Date.now() + 8_000;
     let sent = 0;
     while (Date.now() < until) {
-      const statuses = await hammer(app.url(''), 40, () => '/api/fixture/slow/50', 8);
+      const statuses = await hammer(
+        app.url(''),
+        40,
+        () => '/api/fixture/slow/50',
+        8,
+      );
       expect(statuses.get(200)).toBe(40);
       sent += 40;
     }

@@ -2,9 +2,27 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 
 export const REPO_ROOT = join(__dirname, '..', '..');
-export const FIXTURE_MAIN = join(REPO_ROOT, 'dist', 'test', 'fixtures', 'main.js');
-export const FIXTURE_ESM_MAIN = join(REPO_ROOT, 'test', 'fixtures', 'esm', 'main.mjs');
-export const FIXTURE_NO_FLAG_MAIN = join(REPO_ROOT, 'dist', 'test', 'fixtures', 'no-flag-main.js');
+export const FIXTURE_MAIN = join(
+  REPO_ROOT,
+  'dist',
+  'test',
+  'fixtures',
+  'main.js',
+);
+export const FIXTURE_ESM_MAIN = join(
+  REPO_ROOT,
+  'test',
+  'fixtures',
+  'esm',
+  'main.mjs',
+);
+export const FIXTURE_NO_FLAG_MAIN = join(
+  REPO_ROOT,
+  'dist',
+  'test',
+  'fixtures',
+  'no-flag-main.js',
+);
 export const REGISTER = '@prs/nestjs-observability/register';
 export const DEMO_MAIN = join(REPO_ROOT, 'dist', 'apps', 'demo', 'main.js');
 export const DEMO_READY = /listening on http:\/\/127\.0\.0\.1:(\d+)/;
@@ -34,14 +52,21 @@ export interface RunningFixture {
 }
 
 /** Starts the fixture app as users start theirs and resolves once it listens. */
-export async function startFixture(options: FixtureOptions = {}): Promise<RunningFixture> {
+export async function startFixture(
+  options: FixtureOptions = {},
+): Promise<RunningFixture> {
   const child = spawnFixture(options);
   let output = '';
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`fixture did not start:\n${output}`)), 30_000);
+    const timer = setTimeout(
+      () => reject(new Error(`fixture did not start:\n${output}`)),
+      30_000,
+    );
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const match = (options.readyPattern ?? /FIXTURE_LISTENING (\d+)/).exec(output);
+      const match = (options.readyPattern ?? /FIXTURE_LISTENING (\d+)/).exec(
+        output,
+      );
       if (match) {
         clearTimeout(timer);
         resolve(Number(match[1]));
@@ -100,7 +125,8 @@ function spawnFixture(options: FixtureOptions): ChildProcess {
 }
 
 function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  if (child.exitCode !== null || child.signalCode !== null)
+    return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
     child.once('exit', () => {

@@ -22,7 +22,11 @@ export async function hammer(
 }
 
 /** Sends a request with an arbitrary method and resolves with the status. */
-export function rawRequest(port: number, method: string, path: string): Promise<number> {
+export function rawRequest(
+  port: number,
+  method: string,
+  path: string,
+): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, method, path }, (res) => {
       res.resume();
@@ -34,7 +38,11 @@ export function rawRequest(port: number, method: string, path: string): Promise<
 }
 
 /** Starts a GET and destroys the socket after `afterMs`, before any response. */
-export function abortedRequest(port: number, path: string, afterMs: number): Promise<void> {
+export function abortedRequest(
+  port: number,
+  path: string,
+  afterMs: number,
+): Promise<void> {
   return new Promise((resolve) => {
     const req = request({ host: '127.0.0.1', port, method: 'GET', path });
     req.on('error', () => resolve());

@@ -19,12 +19,16 @@ export function freePort(): Promise<number> {
 export interface PrometheusServer {
   url: string;
   /** Instant query; returns the result vector. */
-  query(expr: string): Promise<{ metric: Record<string, string>; value: [number, string] }[]>;
+  query(
+    expr: string,
+  ): Promise<{ metric: Record<string, string>; value: [number, string] }[]>;
   stop(): Promise<void>;
 }
 
 /** Starts the real Prometheus server (Debian package) in a temp dir, scraping `targets`. */
-export async function startPrometheus(config: string): Promise<PrometheusServer> {
+export async function startPrometheus(
+  config: string,
+): Promise<PrometheusServer> {
   const dir = mkdtempSync(join(tmpdir(), 'prs-prometheus-'));
   writeFileSync(join(dir, 'prometheus.yml'), config);
   const port = await freePort();
@@ -43,21 +47,30 @@ export async function startPrometheus(config: string): Promise<PrometheusServer>
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`prometheus exited:\n${output}`);
+    if (child.exitCode !== null)
+      throw new Error(`prometheus exited:\n${output}`);
     try {
       if ((await fetch(`${url}/-/ready`)).status === 200) break;
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`prometheus not ready:\n${output}`);
+    if (Date.now() > deadline)
+      throw new Error(`prometheus not ready:\n${output}`);
     await new Promise((r) => setTimeout(r, 200));
   }
   return {
     url,
     async query(expr) {
-      const res = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(expr)}`);
-      const body = (await res.json()) as { status: string; data: { result: [] }; error?: string };
-      if (body.status !== 'success') throw new Error(`query failed: ${body.error}`);
+      const res = await fetch(
+        `${url}/api/v1/query?query=${encodeURIComponent(expr)}`,
+      );
+      const body = (await res.json()) as {
+        status: string;
+        data: { result: [] };
+        error?: string;
+      };
+      if (body.status !== 'success')
+        throw new Error(`query failed: ${body.error}`);
       return body.data.result;
     },
     stop: () =>

@@ -7,7 +7,8 @@ import { AppModule } from './app.module';
 // Start with the SDK preloaded: `npm run demo`, i.e.
 // node --import @prs/nestjs-observability/register dist/apps/demo/main.js
 async function bootstrap(): Promise<void> {
-  const adapter = process.env.DEMO_ADAPTER === 'fastify' ? 'fastify' : 'express';
+  const adapter =
+    process.env.DEMO_ADAPTER === 'fastify' ? 'fastify' : 'express';
   const app: INestApplication =
     adapter === 'fastify'
       ? await NestFactory.create(AppModule, new FastifyAdapter())

@@ -6,7 +6,9 @@ export const {
   MODULE_OPTIONS_TOKEN,
   OPTIONS_TYPE,
   ASYNC_OPTIONS_TYPE,
-} = new ConfigurableModuleBuilder<ObservabilityModuleOptions>({ moduleName: 'Observability' })
+} = new ConfigurableModuleBuilder<ObservabilityModuleOptions>({
+  moduleName: 'Observability',
+})
   .setClassMethodName('forRoot')
   .setExtras({ isGlobal: true }, (definition, extras) => ({
     ...definition,

@@ -2,11 +2,17 @@
  * `@prs/nestjs-observability/sdk`: start the SDK yourself (the no-flag bootstrap).
  * Import nothing else from the app before calling {@link startObservability}.
  */
-export { startObservability, DEFAULT_SHUTDOWN_TIMEOUT_MS } from './sdk/start-observability';
+export {
+  startObservability,
+  DEFAULT_SHUTDOWN_TIMEOUT_MS,
+} from './sdk/start-observability';
 export { getRunningSdk, type RunningSdk } from './sdk/running-sdk';
 export type {
   InstrumentationName,
   StartObservabilityOptions,
   TracesExporterName,
 } from './sdk/sdk-options';
-export { ObservabilityConfigError, type ConfigProblem } from './errors/observability-config.error';
+export {
+  ObservabilityConfigError,
+  type ConfigProblem,
+} from './errors/observability-config.error';

@@ -20,7 +20,8 @@ export class RateLimitedLogger {
     // Bounded: causes are a fixed set of call sites, but guard against misuse anyway.
     if (this.lastLogged.size >= 100) this.lastLogged.clear();
     this.lastLogged.set(cause, now);
-    const detail = error instanceof Error ? `: ${error.name}: ${error.message}` : '';
+    const detail =
+      error instanceof Error ? `: ${error.name}: ${error.message}` : '';
     this.logger.warn(`${message}${detail}`);
   }
 }

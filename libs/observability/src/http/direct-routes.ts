@@ -2,7 +2,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Injectable } from '@nestjs/common';
 
 /** Answers a request the SDK serves itself. */
-export type DirectRouteHandler = (req: IncomingMessage, res: ServerResponse) => void;
+export type DirectRouteHandler = (
+  req: IncomingMessage,
+  res: ServerResponse,
+) => void;
 
 /**
  * Paths the SDK answers at the HTTP server, before Nest routing: `/metrics` and the
@@ -16,7 +19,8 @@ export class DirectRoutes {
 
   /** Serves `path` (and `path/`) with `handler`; a later registration of the same path wins. */
   register(path: string, handler: DirectRouteHandler): void {
-    const bare = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+    const bare =
+      path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
     this.routes.set(bare, handler);
     if (bare !== '/') this.routes.set(`${bare}/`, handler);
   }

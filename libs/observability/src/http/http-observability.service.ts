@@ -13,7 +13,10 @@ import { messages } from '../errors/messages';
 import { MetricsEndpoint } from '../metrics/metrics-endpoint';
 import { boundPort, startMetricsServer } from '../metrics/metrics-server';
 import { PrsMetrics } from '../metrics/prs-metrics';
-import { OBSERVABILITY_OPTIONS, OBSERVABILITY_SDK } from '../observability.constants';
+import {
+  OBSERVABILITY_OPTIONS,
+  OBSERVABILITY_SDK,
+} from '../observability.constants';
 import type { ResolvedObservabilityOptions } from '../options/resolved-options';
 import type { RunningSdk } from '../sdk/running-sdk';
 import { DirectRoutes } from './direct-routes';
@@ -38,7 +41,8 @@ export class HttpObservabilityService
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly metrics: PrsMetrics,
-    @Inject(OBSERVABILITY_OPTIONS) private readonly options: ResolvedObservabilityOptions,
+    @Inject(OBSERVABILITY_OPTIONS)
+    private readonly options: ResolvedObservabilityOptions,
     @Inject(OBSERVABILITY_SDK) private readonly sdk: RunningSdk,
     private readonly routes: DirectRoutes,
   ) {}
@@ -50,12 +54,20 @@ export class HttpObservabilityService
       this.logger.warn(messages.sdkDisabled());
       return;
     }
-    const endpoint = (this.endpoint = new MetricsEndpoint(this.sdk.metricReader, metrics.auth, this.log));
-    const adapter = this.adapterHost.httpAdapter as typeof this.adapterHost.httpAdapter | undefined;
+    const endpoint = (this.endpoint = new MetricsEndpoint(
+      this.sdk.metricReader,
+      metrics.auth,
+      this.log,
+    ));
+    const adapter = this.adapterHost.httpAdapter as
+      typeof this.adapterHost.httpAdapter | undefined;
     const server = adapter?.getHttpServer() as Server | undefined;
     if (server === undefined) return; // an application context or microservice: no HTTP
 
-    if (metrics.port === undefined) this.routes.register(metrics.path, (req, res) => endpoint.handle(req, res));
+    if (metrics.port === undefined)
+      this.routes.register(metrics.path, (req, res) =>
+        endpoint.handle(req, res),
+      );
     this.uninstall = installHttpServerHook(server, {
       metrics: this.metrics,
       resolveRoute: createRouteResolver(this.adapterHost),

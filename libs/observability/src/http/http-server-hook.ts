@@ -1,7 +1,11 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { RateLimitedLogger } from '../diagnostics/rate-limited-logger';
-import { ABORTED_STATUS_CODE, OTHER_METHOD, UNMATCHED_ENDPOINT } from '../metrics/metric-names';
+import {
+  ABORTED_STATUS_CODE,
+  OTHER_METHOD,
+  UNMATCHED_ENDPOINT,
+} from '../metrics/metric-names';
 import type { PrsMetrics } from '../metrics/prs-metrics';
 import type { DirectRoutes } from './direct-routes';
 import type { PathMatcher } from './path-matcher';
@@ -10,9 +14,19 @@ import type { RouteResolver } from './route-template';
 type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
 
 const STANDARD_METHODS = new Set([
-  'GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH',
+  'GET',
+  'HEAD',
+  'POST',
+  'PUT',
+  'DELETE',
+  'CONNECT',
+  'OPTIONS',
+  'TRACE',
+  'PATCH',
 ]);
-const STATUS_LABELS: string[] = Array.from({ length: 600 }, (_, code) => String(code));
+const STATUS_LABELS: string[] = Array.from({ length: 600 }, (_, code) =>
+  String(code),
+);
 const HOOKED = Symbol.for('@prs/nestjs-observability:http-hook');
 
 /** What the server hook needs. */
@@ -34,7 +48,10 @@ export interface HttpServerHookOptions {
  *
  * @returns a function that restores the original listeners
  */
-export function installHttpServerHook(server: Server, options: HttpServerHookOptions): () => void {
+export function installHttpServerHook(
+  server: Server,
+  options: HttpServerHookOptions,
+): () => void {
   const tagged = server as Server & { [HOOKED]?: boolean };
   if (tagged[HOOKED]) return () => undefined;
   const original = server.listeners('request') as RequestListener[];
@@ -47,7 +64,11 @@ export function installHttpServerHook(server: Server, options: HttpServerHookOpt
         };
   const { metrics, resolveRoute, exclude, routes, log } = options;
 
-  const hook = function (this: Server, req: IncomingMessage, res: ServerResponse): void {
+  const hook = function (
+    this: Server,
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): void {
     const path = pathOf(req.url);
     const direct = routes.match(path);
     if (direct !== undefined) {
@@ -58,12 +79,26 @@ export function installHttpServerHook(server: Server, options: HttpServerHookOpt
       const start = performance.now();
       res.once('close', () => {
         try {
-          const status = res.writableFinished ? STATUS_LABELS[res.statusCode] ?? String(res.statusCode) : ABORTED_STATUS_CODE;
-          const method = req.method !== undefined && STANDARD_METHODS.has(req.method) ? req.method : OTHER_METHOD;
+          const status = res.writableFinished
+            ? (STATUS_LABELS[res.statusCode] ?? String(res.statusCode))
+            : ABORTED_STATUS_CODE;
+          const method =
+            req.method !== undefined && STANDARD_METHODS.has(req.method)
+              ? req.method
+              : OTHER_METHOD;
           const endpoint = resolveRoute(req) ?? UNMATCHED_ENDPOINT;
-          metrics.recordHttpRequest(method, endpoint, status, (performance.now() - start) / 1000);
+          metrics.recordHttpRequest(
+            method,
+            endpoint,
+            status,
+            (performance.now() - start) / 1000,
+          );
         } catch (error) {
-          log.warn('http-metrics', 'Recording HTTP metrics failed; the request was not affected', error);
+          log.warn(
+            'http-metrics',
+            'Recording HTTP metrics failed; the request was not affected',
+            error,
+          );
         }
       });
     }

@@ -1,7 +1,12 @@
 import { PathMatcher } from './path-matcher';
 
 describe('PathMatcher', () => {
-  const matcher = new PathMatcher(['/metrics', '/api/health/', '/static/*', '/']);
+  const matcher = new PathMatcher([
+    '/metrics',
+    '/api/health/',
+    '/static/*',
+    '/',
+  ]);
 
   it.each([
     ['/metrics', true],

@@ -11,7 +11,8 @@ export class PathMatcher {
       if (path.endsWith('/*')) {
         this.prefixes.push(path.slice(0, -1));
       } else {
-        const bare = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+        const bare =
+          path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
         this.exact.add(bare);
         this.exact.add(bare === '/' ? bare : `${bare}/`);
       }
@@ -21,7 +22,8 @@ export class PathMatcher {
   /** Whether `path` (no query string) is one of the entries. */
   matches(path: string): boolean {
     if (this.exact.has(path)) return true;
-    for (const prefix of this.prefixes) if (path.startsWith(prefix)) return true;
+    for (const prefix of this.prefixes)
+      if (path.startsWith(prefix)) return true;
     return false;
   }
 }

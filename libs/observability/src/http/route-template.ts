@@ -15,7 +15,10 @@ interface FastifyLike {
   addHook(
     name: 'onRequest',
     hook: (
-      request: { raw: IncomingMessage & { [FASTIFY_ROUTE]?: string }; routeOptions?: { url?: string } },
+      request: {
+        raw: IncomingMessage & { [FASTIFY_ROUTE]?: string };
+        routeOptions?: { url?: string };
+      },
       reply: unknown,
       done: () => void,
     ) => void,
@@ -27,7 +30,9 @@ interface FastifyLike {
  * as registered by Nest, global prefix and URI version included (`/api/v1/deals/:id`),
  * so the `endpoint` label is the same on Express and Fastify.
  */
-export function createRouteResolver(adapterHost: HttpAdapterHost): RouteResolver {
+export function createRouteResolver(
+  adapterHost: HttpAdapterHost,
+): RouteResolver {
   const adapter = adapterHost.httpAdapter;
   if (adapter.getType() === 'fastify') {
     const instance = adapter.getInstance<FastifyLike>();
@@ -38,7 +43,8 @@ export function createRouteResolver(adapterHost: HttpAdapterHost): RouteResolver
       if (url !== undefined) request.raw[FASTIFY_ROUTE] = url;
       done();
     });
-    return (req) => (req as IncomingMessage & { [FASTIFY_ROUTE]?: string })[FASTIFY_ROUTE];
+    return (req) =>
+      (req as IncomingMessage & { [FASTIFY_ROUTE]?: string })[FASTIFY_ROUTE];
   }
   return (req) => {
     const { route, baseUrl } = req as ExpressRequest;

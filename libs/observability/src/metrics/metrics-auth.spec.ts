@@ -16,7 +16,9 @@ describe('createAuthorizationCheck', () => {
     ['', false],
     [undefined, false],
   ])('bearer %p → %s', (header, expected) => {
-    expect(createAuthorizationCheck({ bearerToken: 'tok' })(header)).toBe(expected);
+    expect(createAuthorizationCheck({ bearerToken: 'tok' })(header)).toBe(
+      expected,
+    );
   });
 
   it.each([
@@ -25,6 +27,8 @@ describe('createAuthorizationCheck', () => {
     [`Basic ${Buffer.from('u:q').toString('base64')}`, false],
     ['Bearer u:p', false],
   ])('basic %p → %s', (header, expected) => {
-    expect(createAuthorizationCheck({ username: 'u', password: 'p' })(header)).toBe(expected);
+    expect(
+      createAuthorizationCheck({ username: 'u', password: 'p' })(header),
+    ).toBe(expected);
   });
 });

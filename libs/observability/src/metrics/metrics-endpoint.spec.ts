@@ -12,18 +12,38 @@ describe('MetricsEndpoint', () => {
 
   beforeEach(async () => {
     warnings.length = 0;
-    reader = new PrometheusExporter({ preventServerStart: true, withoutScopeInfo: true, withoutTargetInfo: true });
+    reader = new PrometheusExporter({
+      preventServerStart: true,
+      withoutScopeInfo: true,
+      withoutTargetInfo: true,
+    });
     const provider = new MeterProvider({ readers: [reader] });
-    provider.getMeter('t').createCounter('prs_things_total').add(2, { kind: 'a' });
+    provider
+      .getMeter('t')
+      .createCounter('prs_things_total')
+      .add(2, { kind: 'a' });
     const logger = new Logger('test');
-    jest.spyOn(logger, 'warn').mockImplementation((message: unknown) => void warnings.push(String(message)));
-    const endpoint = new MetricsEndpoint(reader, undefined, new RateLimitedLogger(logger));
+    jest
+      .spyOn(logger, 'warn')
+      .mockImplementation(
+        (message: unknown) => void warnings.push(String(message)),
+      );
+    const endpoint = new MetricsEndpoint(
+      reader,
+      undefined,
+      new RateLimitedLogger(logger),
+    );
     server = createServer((req, res) => endpoint.handle(req, res));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) =>
+      server.listen(0, '127.0.0.1', resolve),
+    );
   });
-  afterEach(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  afterEach(
+    () => new Promise<void>((resolve) => server.close(() => resolve())),
+  );
 
-  const url = () => `http://127.0.0.1:${(server.address() as { port: number }).port}/metrics`;
+  const url = () =>
+    `http://127.0.0.1:${(server.address() as { port: number }).port}/metrics`;
 
   it('serves the collected metrics', async () => {
     const res = await fetch(url());
@@ -39,6 +59,8 @@ describe('MetricsEndpoint', () => {
     // Reported once per minute however many scrapes fail.
     await fetch(url());
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(/^Collecting metrics for \/metrics failed; the scrape was answered with 500: Error: /);
+    expect(warnings[0]).toMatch(
+      /^Collecting metrics for \/metrics failed; the scrape was answered with 500: Error: /,
+    );
   });
 });

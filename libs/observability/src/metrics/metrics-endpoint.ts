@@ -16,7 +16,13 @@ const COLLECT_TIMEOUT_MS = 5_000;
  */
 export class MetricsEndpoint {
   // Arguments: no prefix, no timestamps, no resource labels, no target_info, no otel_scope_* labels.
-  private readonly serializer = new PrometheusSerializer(undefined, false, undefined, true, true);
+  private readonly serializer = new PrometheusSerializer(
+    undefined,
+    false,
+    undefined,
+    true,
+    true,
+  );
   private readonly authorized: (header: string | undefined) => boolean;
 
   constructor(
@@ -30,11 +36,17 @@ export class MetricsEndpoint {
   /** Handles one request already known to target the metrics path. */
   handle(req: IncomingMessage, res: ServerResponse): void {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' });
+      res.writeHead(405, {
+        allow: 'GET, HEAD',
+        'content-type': 'text/plain; charset=utf-8',
+      });
       res.end('Method Not Allowed\n');
       return;
     }
-    if (this.auth !== undefined && !this.authorized(req.headers.authorization)) {
+    if (
+      this.auth !== undefined &&
+      !this.authorized(req.headers.authorization)
+    ) {
       res.writeHead(401, {
         'www-authenticate': authChallenge(this.auth),
         'content-type': 'text/plain; charset=utf-8',
@@ -54,7 +66,10 @@ export class MetricsEndpoint {
       (error: unknown) => {
         this.log.warn('metrics-collect', messages.collectFailed(), error);
         if (!res.headersSent) {
-          res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+          res.writeHead(500, {
+            'content-type': 'text/plain; charset=utf-8',
+            'cache-control': 'no-store',
+          });
         }
         res.end('Internal Server Error\n');
       },
@@ -63,9 +78,16 @@ export class MetricsEndpoint {
 
   /** Collects and serializes; rejects when collection fails outright. */
   async render(): Promise<string> {
-    const { resourceMetrics, errors } = await this.reader.collect({ timeoutMillis: COLLECT_TIMEOUT_MS });
+    const { resourceMetrics, errors } = await this.reader.collect({
+      timeoutMillis: COLLECT_TIMEOUT_MS,
+    });
     // Partial results (one observable callback threw) are still served; the cause is logged.
-    if (errors.length > 0) this.log.warn('metrics-collect-partial', 'Some metrics failed to collect', errors[0]);
+    if (errors.length > 0)
+      this.log.warn(
+        'metrics-collect-partial',
+        'Some metrics failed to collect',
+        errors[0],
+      );
     return this.serializer.serialize(resourceMetrics);
   }
 }

@@ -29,7 +29,11 @@ export function startMetricsServer(
   server.requestTimeout = 30_000;
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) =>
-      reject(new Error(messages.metricsPortInUse(host, port, error.code ?? error.message)));
+      reject(
+        new Error(
+          messages.metricsPortInUse(host, port, error.code ?? error.message),
+        ),
+      );
     server.once('error', onError);
     server.listen(port, host, () => {
       server.removeListener('error', onError);

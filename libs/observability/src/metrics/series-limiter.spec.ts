@@ -2,7 +2,11 @@ import { SeriesLimiter } from './series-limiter';
 
 describe('SeriesLimiter', () => {
   it('returns the same frozen attributes object for a label set it has seen', () => {
-    const limiter = new SeriesLimiter(['method', 'endpoint'], 10, () => undefined);
+    const limiter = new SeriesLimiter(
+      ['method', 'endpoint'],
+      10,
+      () => undefined,
+    );
     const a = limiter.attributes('GET', '/x');
     expect(a).toEqual({ method: 'GET', endpoint: '/x' });
     expect(limiter.attributes('GET', '/x')).toBe(a);
@@ -12,9 +16,15 @@ describe('SeriesLimiter', () => {
   it('admits at most `limit` label sets and folds the rest, telling onOverflow each time', () => {
     let overflows = 0;
     const limiter = new SeriesLimiter(['a', 'b', 'c'], 3, () => overflows++);
-    const seen = ['x', 'y', 'z', 'w', 'v'].map((v) => limiter.attributes('1', v, '2'));
+    const seen = ['x', 'y', 'z', 'w', 'v'].map((v) =>
+      limiter.attributes('1', v, '2'),
+    );
     expect(seen.slice(0, 3).map((s) => s.b)).toEqual(['x', 'y', 'z']);
-    expect(seen[3]).toEqual({ a: '__overflow__', b: '__overflow__', c: '__overflow__' });
+    expect(seen[3]).toEqual({
+      a: '__overflow__',
+      b: '__overflow__',
+      c: '__overflow__',
+    });
     expect(seen[4]).toBe(seen[3]);
     expect(overflows).toBe(2);
     expect(limiter.seriesCount).toBe(3);

@@ -48,7 +48,8 @@ export class SeriesLimiter {
     if (cached !== undefined) return cached;
     if (this.size >= this.limit) return this.folded();
     const attrs: Attributes = {};
-    for (let i = 0; i <= last; i++) attrs[this.labelNames[i] as string] = values[i] ?? '';
+    for (let i = 0; i <= last; i++)
+      attrs[this.labelNames[i] as string] = values[i] ?? '';
     Object.freeze(attrs);
     level.set(key, attrs);
     this.size++;

@@ -14,17 +14,36 @@ describe('resolveModuleOptions', () => {
       auth: undefined,
       seriesLimit: 1000,
     });
-    expect(resolved.http.durationBuckets).toEqual([0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 2.5, 5, 10]);
-    expect(resolved.http.excludePaths).toEqual([...DEFAULT_OPTIONS.http.excludePaths]);
+    expect(resolved.http.durationBuckets).toEqual([
+      0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 2.5, 5, 10,
+    ]);
+    expect(resolved.http.excludePaths).toEqual([
+      ...DEFAULT_OPTIONS.http.excludePaths,
+    ]);
   });
 
   it('keeps valid explicit values', () => {
     const resolved = resolveModuleOptions({
-      metrics: { prefix: 'acme', path: '/internal/metrics', port: 9464, host: '0.0.0.0', seriesLimit: 50, auth: { bearerToken: 't' } },
+      metrics: {
+        prefix: 'acme',
+        path: '/internal/metrics',
+        port: 9464,
+        host: '0.0.0.0',
+        seriesLimit: 50,
+        auth: { bearerToken: 't' },
+      },
       http: { durationBuckets: [0.1, 1], excludePaths: ['/ping', '/static/*'] },
     });
-    expect(resolved.metrics).toMatchObject({ prefix: 'acme', path: '/internal/metrics', port: 9464, seriesLimit: 50 });
-    expect(resolved.http).toEqual({ durationBuckets: [0.1, 1], excludePaths: ['/ping', '/static/*'] });
+    expect(resolved.metrics).toMatchObject({
+      prefix: 'acme',
+      path: '/internal/metrics',
+      port: 9464,
+      seriesLimit: 50,
+    });
+    expect(resolved.http).toEqual({
+      durationBuckets: [0.1, 1],
+      excludePaths: ['/ping', '/static/*'],
+    });
   });
 
   it('lists every problem in one error with exact text', () => {
@@ -59,7 +78,10 @@ describe('resolveModuleOptions', () => {
   });
 
   it('never echoes credentials in problems', () => {
-    const attempt = () => resolveModuleOptions({ metrics: { auth: { username: 'a:b', password: '' } } });
+    const attempt = () =>
+      resolveModuleOptions({
+        metrics: { auth: { username: 'a:b', password: '' } },
+      });
     expect(attempt).toThrow(
       'ObservabilityModule options validation error (2 problems):\n' +
         '  - metrics.auth.username: must be a non-empty string without ":"\n' +

@@ -1,5 +1,8 @@
 import type { Instrumentation } from '@opentelemetry/instrumentation';
-import { ExpressInstrumentation, ExpressLayerType } from '@opentelemetry/instrumentation-express';
+import {
+  ExpressInstrumentation,
+  ExpressLayerType,
+} from '@opentelemetry/instrumentation-express';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
@@ -23,12 +26,16 @@ export function createInstrumentations(
     // Middleware and router layers triple the span count per request for little insight.
     list.push(
       new ExpressInstrumentation({
-        ignoreLayersType: [ExpressLayerType.MIDDLEWARE, ExpressLayerType.ROUTER],
+        ignoreLayersType: [
+          ExpressLayerType.MIDDLEWARE,
+          ExpressLayerType.ROUTER,
+        ],
       }),
     );
   }
   // Parameter values never leave the process (they carry e-mails, amounts, tokens).
-  if (enabled.pg) list.push(new PgInstrumentation({ enhancedDatabaseReporting: false }));
+  if (enabled.pg)
+    list.push(new PgInstrumentation({ enhancedDatabaseReporting: false }));
   if (enabled.ioredis) list.push(new IORedisInstrumentation());
   return list;
 }

@@ -15,6 +15,9 @@ export function registerLoaderHook(): void {
   if (g[HOOK_REGISTERED]) return;
   // `module.register` exists from Node 20.6; older runtimes can only instrument CommonJS.
   if (typeof nodeModule.register !== 'function') return;
-  nodeModule.register('import-in-the-middle/hook.mjs', pathToFileURL(__filename));
+  nodeModule.register(
+    'import-in-the-middle/hook.mjs',
+    pathToFileURL(__filename),
+  );
   g[HOOK_REGISTERED] = true;
 }

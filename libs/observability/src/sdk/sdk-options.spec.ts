@@ -3,7 +3,12 @@ import { resolveSdkOptions } from './sdk-options';
 
 describe('resolveSdkOptions precedence: option > OTEL_* > default', () => {
   it.each([
-    ['serviceName', { serviceName: 'explicit' }, { OTEL_SERVICE_NAME: 'from-env' }, 'explicit'],
+    [
+      'serviceName',
+      { serviceName: 'explicit' },
+      { OTEL_SERVICE_NAME: 'from-env' },
+      'explicit',
+    ],
     ['serviceName', {}, { OTEL_SERVICE_NAME: 'from-env' }, 'from-env'],
     ['serviceName', {}, {}, 'unknown_service:node'],
   ])('%s %#', (_field, options, env, expected) => {
@@ -20,7 +25,11 @@ describe('resolveSdkOptions precedence: option > OTEL_* > default', () => {
   });
 
   it.each([
-    [{ traces: { exporter: 'console' as const } }, { OTEL_TRACES_EXPORTER: 'none' }, 'console'],
+    [
+      { traces: { exporter: 'console' as const } },
+      { OTEL_TRACES_EXPORTER: 'none' },
+      'console',
+    ],
     [{}, { OTEL_TRACES_EXPORTER: 'none' }, 'none'],
     [{}, {}, 'otlp'],
   ])('traces.exporter %#', (options, env, expected) => {
@@ -28,22 +37,53 @@ describe('resolveSdkOptions precedence: option > OTEL_* > default', () => {
   });
 
   it.each([
-    [{ traces: { endpoint: 'http://a:1/v1/traces' } }, { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://b:2/x' }, 'http://a:1/v1/traces'],
-    [{}, { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://b:2/x', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:3' }, 'http://b:2/x'],
-    [{}, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:3/' }, 'http://c:3/v1/traces'],
+    [
+      { traces: { endpoint: 'http://a:1/v1/traces' } },
+      { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://b:2/x' },
+      'http://a:1/v1/traces',
+    ],
+    [
+      {},
+      {
+        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://b:2/x',
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:3',
+      },
+      'http://b:2/x',
+    ],
+    [
+      {},
+      { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:3/' },
+      'http://c:3/v1/traces',
+    ],
     [{}, {}, 'http://localhost:4318/v1/traces'],
   ])('traces.endpoint %#', (options, env, expected) => {
     expect(resolveSdkOptions(options, env).traces.endpoint).toBe(expected);
   });
 
   it('reads service.version from OTEL_RESOURCE_ATTRIBUTES, then npm_package_version', () => {
-    expect(resolveSdkOptions({}, { OTEL_RESOURCE_ATTRIBUTES: 'a=b,service.version=1.2.3', npm_package_version: '9' }).serviceVersion).toBe('1.2.3');
-    expect(resolveSdkOptions({}, { npm_package_version: '9.0.0' }).serviceVersion).toBe('9.0.0');
-    expect(resolveSdkOptions({ serviceVersion: '2' }, { npm_package_version: '9' }).serviceVersion).toBe('2');
+    expect(
+      resolveSdkOptions(
+        {},
+        {
+          OTEL_RESOURCE_ATTRIBUTES: 'a=b,service.version=1.2.3',
+          npm_package_version: '9',
+        },
+      ).serviceVersion,
+    ).toBe('1.2.3');
+    expect(
+      resolveSdkOptions({}, { npm_package_version: '9.0.0' }).serviceVersion,
+    ).toBe('9.0.0');
+    expect(
+      resolveSdkOptions({ serviceVersion: '2' }, { npm_package_version: '9' })
+        .serviceVersion,
+    ).toBe('2');
   });
 
   it('enables every instrumentation by default and honours switches', () => {
-    expect(resolveSdkOptions({ instrumentations: { pg: false } }, {}).instrumentations).toEqual({
+    expect(
+      resolveSdkOptions({ instrumentations: { pg: false } }, {})
+        .instrumentations,
+    ).toEqual({
       http: true,
       express: true,
       pg: false,
@@ -54,7 +94,11 @@ describe('resolveSdkOptions precedence: option > OTEL_* > default', () => {
   it('reports every problem at once, naming the option or variable', () => {
     const attempt = () =>
       resolveSdkOptions(
-        { serviceName: ' ', traces: { endpoint: 'ftp://x' }, instrumentations: { mongo: true } as never },
+        {
+          serviceName: ' ',
+          traces: { endpoint: 'ftp://x' },
+          instrumentations: { mongo: true } as never,
+        },
         { OTEL_TRACES_EXPORTER: 'jaeger-thrift', OTEL_SDK_DISABLED: 'yes' },
       );
     expect(attempt).toThrow(ObservabilityConfigError);

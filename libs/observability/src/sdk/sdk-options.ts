@@ -58,8 +58,17 @@ export interface ResolvedSdkOptions {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-const TRACES_EXPORTERS: readonly TracesExporterName[] = ['otlp', 'console', 'none'];
-const INSTRUMENTATIONS: readonly InstrumentationName[] = ['http', 'express', 'pg', 'ioredis'];
+const TRACES_EXPORTERS: readonly TracesExporterName[] = [
+  'otlp',
+  'console',
+  'none',
+];
+const INSTRUMENTATIONS: readonly InstrumentationName[] = [
+  'http',
+  'express',
+  'pg',
+  'ioredis',
+];
 
 /**
  * Applies precedence (explicit option > standard `OTEL_*` variable > default) and
@@ -70,20 +79,32 @@ export function resolveSdkOptions(
   env: Env = process.env,
 ): ResolvedSdkOptions {
   const problems: ConfigProblem[] = [];
-  const disabled = options.disabled ?? parseBooleanEnv(env, 'OTEL_SDK_DISABLED', problems);
-  const serviceName = options.serviceName ?? nonEmpty(env.OTEL_SERVICE_NAME) ?? 'unknown_service:node';
+  const disabled =
+    options.disabled ?? parseBooleanEnv(env, 'OTEL_SDK_DISABLED', problems);
+  const serviceName =
+    options.serviceName ??
+    nonEmpty(env.OTEL_SERVICE_NAME) ??
+    'unknown_service:node';
   if (options.serviceName !== undefined && options.serviceName.trim() === '') {
-    problems.push({ path: 'serviceName', message: 'must be a non-empty string' });
+    problems.push({
+      path: 'serviceName',
+      message: 'must be a non-empty string',
+    });
   }
   const serviceVersion =
     options.serviceVersion ??
     resourceAttribute(env.OTEL_RESOURCE_ATTRIBUTES, 'service.version') ??
     nonEmpty(env.npm_package_version);
 
-  const exporterFromEnv = nonEmpty(env.OTEL_TRACES_EXPORTER)?.split(',')[0]?.trim();
+  const exporterFromEnv = nonEmpty(env.OTEL_TRACES_EXPORTER)
+    ?.split(',')[0]
+    ?.trim();
   const exporter = options.traces?.exporter ?? exporterFromEnv ?? 'otlp';
   if (!(TRACES_EXPORTERS as readonly string[]).includes(exporter)) {
-    const path = options.traces?.exporter !== undefined ? 'traces.exporter' : 'OTEL_TRACES_EXPORTER';
+    const path =
+      options.traces?.exporter !== undefined
+        ? 'traces.exporter'
+        : 'OTEL_TRACES_EXPORTER';
     problems.push({
       path,
       message: `must be one of ${TRACES_EXPORTERS.join(', ')} (got ${JSON.stringify(exporter)})`,
@@ -96,27 +117,36 @@ export function resolveSdkOptions(
     'http://localhost:4318/v1/traces';
   if (!isHttpUrl(endpoint)) {
     problems.push({
-      path: options.traces?.endpoint !== undefined ? 'traces.endpoint' : 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+      path:
+        options.traces?.endpoint !== undefined
+          ? 'traces.endpoint'
+          : 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
       message: `must be an http(s) URL (got ${JSON.stringify(endpoint)})`,
     });
   }
 
   const instrumentations = {} as Record<InstrumentationName, boolean>;
   for (const name of INSTRUMENTATIONS) instrumentations[name] = true;
-  for (const [name, enabled] of Object.entries(options.instrumentations ?? {})) {
+  for (const [name, enabled] of Object.entries(
+    options.instrumentations ?? {},
+  )) {
     if (!(INSTRUMENTATIONS as readonly string[]).includes(name)) {
       problems.push({
         path: `instrumentations.${name}`,
         message: `unknown instrumentation (known: ${INSTRUMENTATIONS.join(', ')})`,
       });
     } else if (typeof enabled !== 'boolean') {
-      problems.push({ path: `instrumentations.${name}`, message: 'must be a boolean' });
+      problems.push({
+        path: `instrumentations.${name}`,
+        message: 'must be a boolean',
+      });
     } else {
       instrumentations[name as InstrumentationName] = enabled;
     }
   }
 
-  if (problems.length > 0) throw new ObservabilityConfigError('Observability SDK', problems);
+  if (problems.length > 0)
+    throw new ObservabilityConfigError('Observability SDK', problems);
   return {
     disabled,
     serviceName,
@@ -131,16 +161,25 @@ function nonEmpty(value: string | undefined): string | undefined {
   return trimmed ? trimmed : undefined;
 }
 
-function parseBooleanEnv(env: Env, name: string, problems: ConfigProblem[]): boolean {
+function parseBooleanEnv(
+  env: Env,
+  name: string,
+  problems: ConfigProblem[],
+): boolean {
   const raw = nonEmpty(env[name])?.toLowerCase();
   if (raw === undefined || raw === 'false') return false;
   if (raw === 'true') return true;
-  problems.push({ path: name, message: `must be "true" or "false" (got ${JSON.stringify(env[name])})` });
+  problems.push({
+    path: name,
+    message: `must be "true" or "false" (got ${JSON.stringify(env[name])})`,
+  });
   return false;
 }
 
 function withTracesPath(base: string | undefined): string | undefined {
-  return base === undefined ? undefined : `${base.replace(/\/+$/, '')}/v1/traces`;
+  return base === undefined
+    ? undefined
+    : `${base.replace(/\/+$/, '')}/v1/traces`;
 }
 
 function isHttpUrl(value: string): boolean {
@@ -152,7 +191,10 @@ function isHttpUrl(value: string): boolean {
   }
 }
 
-function resourceAttribute(list: string | undefined, key: string): string | undefined {
+function resourceAttribute(
+  list: string | undefined,
+  key: string,
+): string | undefined {
   for (const pair of list?.split(',') ?? []) {
     const eq = pair.indexOf('=');
     if (eq > 0 && pair.slice(0, eq).trim() === key) {

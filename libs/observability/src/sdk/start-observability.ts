@@ -1,10 +1,20 @@
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
-import { envDetector, hostDetector, resourceFromAttributes } from '@opentelemetry/resources';
+import {
+  envDetector,
+  hostDetector,
+  resourceFromAttributes,
+} from '@opentelemetry/resources';
 import { AggregationType } from '@opentelemetry/sdk-metrics';
 import { NodeSDK, tracing } from '@opentelemetry/sdk-node';
-import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
-import { createInstrumentations, INSTRUMENTATION_SCOPES } from './instrumentations';
+import {
+  ATTR_SERVICE_NAME,
+  ATTR_SERVICE_VERSION,
+} from '@opentelemetry/semantic-conventions';
+import {
+  createInstrumentations,
+  INSTRUMENTATION_SCOPES,
+} from './instrumentations';
 import { registerLoaderHook } from './loader-hook';
 import { getRunningSdk, setRunningSdk, type RunningSdk } from './running-sdk';
 import {
@@ -32,7 +42,9 @@ export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 5_000;
  * await import('./app.js');
  * ```
  */
-export function startObservability(options: StartObservabilityOptions = {}): RunningSdk {
+export function startObservability(
+  options: StartObservabilityOptions = {},
+): RunningSdk {
   const running = getRunningSdk();
   if (running) return running;
 
@@ -57,7 +69,9 @@ export function startObservability(options: StartObservabilityOptions = {}): Run
   const sdk = new NodeSDK({
     resource: resourceFromAttributes({
       [ATTR_SERVICE_NAME]: resolved.serviceName,
-      ...(resolved.serviceVersion ? { [ATTR_SERVICE_VERSION]: resolved.serviceVersion } : {}),
+      ...(resolved.serviceVersion
+        ? { [ATTR_SERVICE_VERSION]: resolved.serviceVersion }
+        : {}),
     }),
     // The process detector is left out on purpose: it copies the command line into every span.
     resourceDetectors: [envDetector, hostDetector],
@@ -84,7 +98,9 @@ export function startObservability(options: StartObservabilityOptions = {}): Run
   return started;
 }
 
-function createSpanProcessors(options: ResolvedSdkOptions): tracing.SpanProcessor[] {
+function createSpanProcessors(
+  options: ResolvedSdkOptions,
+): tracing.SpanProcessor[] {
   const { exporter, endpoint } = options.traces;
   if (exporter === 'none') return [];
   const spanExporter =
