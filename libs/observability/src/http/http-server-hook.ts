@@ -1,5 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { context, isSpanContextValid, trace } from '@opentelemetry/api';
 import type { RateLimitedLogger } from '../diagnostics/rate-limited-logger';
 import {
   ABORTED_STATUS_CODE,
@@ -75,6 +76,7 @@ export function installHttpServerHook(
       direct(req, res);
       return;
     }
+    setTraceHeaders(res);
     if (!exclude.matches(path)) {
       const start = performance.now();
       res.once('close', () => {
@@ -113,6 +115,20 @@ export function installHttpServerHook(
     for (const listener of original) server.on('request', listener);
     tagged[HOOKED] = false;
   };
+}
+
+/**
+ * Returns the trace id to the caller: W3C `traceresponse` (the server span's context)
+ * and `X-Trace-Id` (easy to paste into Jaeger's search). The server span is active here
+ * because the http instrumentation wraps the server's `request` event.
+ */
+function setTraceHeaders(res: ServerResponse): void {
+  const span = trace.getSpan(context.active());
+  if (span === undefined) return;
+  const ctx = span.spanContext();
+  if (!isSpanContextValid(ctx)) return;
+  res.setHeader('traceresponse', `00-${ctx.traceId}-${ctx.spanId}-0${ctx.traceFlags & 1}`);
+  res.setHeader('x-trace-id', ctx.traceId);
 }
 
 function pathOf(url: string | undefined): string {
