@@ -1,3 +1,5 @@
+import { DEFAULT_HEALTH_OPTIONS } from '../health/health-defaults';
+
 /** Every default in one place; the README's option table mirrors this object. */
 export const DEFAULT_OPTIONS = {
   metrics: {
@@ -11,6 +13,7 @@ export const DEFAULT_OPTIONS = {
     durationBuckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 2.5, 5, 10],
     excludePaths: ['/api/health', '/api/health/', '/health/ready', '/health/live'],
   },
+  health: DEFAULT_HEALTH_OPTIONS,
 } as const;
 
 /**
