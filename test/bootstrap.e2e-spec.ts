@@ -49,7 +49,7 @@ describe('bootstrap', () => {
     expect(output).toContain(
       'Observability SDK validation error (2 problems):\n' +
         '  - OTEL_SDK_DISABLED: must be "true" or "false" (got "maybe")\n' +
-        '  - OTEL_TRACES_EXPORTER: must be one of otlp, console, none (got "zipkin")',
+        '  - OTEL_TRACES_EXPORTER: must be one of otlp, jaeger, console, none (got "zipkin")',
     );
     expect(output).not.toContain('Starting Nest application');
   });

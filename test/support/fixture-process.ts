@@ -46,6 +46,7 @@ export interface FixtureOptions {
 
 export interface RunningFixture {
   port: number;
+  pid: number;
   url: (path: string) => string;
   output: () => string;
   stop: () => Promise<void>;
@@ -82,6 +83,7 @@ export async function startFixture(
   child.removeAllListeners('exit');
   return {
     port,
+    pid: child.pid ?? 0,
     url: (path) => `http://127.0.0.1:${port}${path}`,
     output: () => output,
     stop: () => stopChild(child),

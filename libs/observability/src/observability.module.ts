@@ -1,4 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
 import { metrics } from '@opentelemetry/api';
 import { ObservabilityBootstrapError } from './errors/observability-bootstrap.error';
 import { messages } from './errors/messages';
@@ -16,6 +18,14 @@ import type { ResolvedObservabilityOptions } from './options/resolved-options';
 import { resolveModuleOptions } from './options/validate-options';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './package-info';
 import { getRunningSdk, type RunningSdk } from './sdk/running-sdk';
+import { TRACING_PROVIDERS } from './tracing/tracing.providers';
+import { HEALTH_EXPORTS, HEALTH_PROVIDERS } from './health/health.providers';
+import { BUSINESS_EVENTS_EXPORTS, BUSINESS_EVENTS_PROVIDERS } from './business-events/business-events.providers';
+import { ACTIVE_USERS_EXPORTS, ACTIVE_USERS_PROVIDERS } from './active-users/active-users.providers';
+import {
+  LOGGING_EXPORTS,
+  LOGGING_PROVIDERS,
+} from './logging/logging.providers';
 
 /**
  * Attaches a Nest app to the SDK started by the preload: HTTP metrics on Express and
@@ -30,6 +40,9 @@ import { getRunningSdk, type RunningSdk } from './sdk/running-sdk';
  * ```
  */
 @Module({
+  // Terminus (a required peer) provides HealthIndicatorService to the health indicators;
+  // re-exported so apps can write their own @HealthCheck() controllers.
+  imports: [TerminusModule, DiscoveryModule],
   providers: [
     {
       provide: OBSERVABILITY_OPTIONS,
@@ -54,8 +67,13 @@ import { getRunningSdk, type RunningSdk } from './sdk/running-sdk';
     },
     DirectRoutes,
     HttpObservabilityService,
+    ...TRACING_PROVIDERS,
+    ...HEALTH_PROVIDERS,
+    ...BUSINESS_EVENTS_PROVIDERS,
+    ...ACTIVE_USERS_PROVIDERS,
+    ...LOGGING_PROVIDERS,
   ],
-  exports: [PrsMetrics, DirectRoutes, OBSERVABILITY_OPTIONS, OBSERVABILITY_SDK],
+  exports: [PrsMetrics, DirectRoutes, OBSERVABILITY_OPTIONS, OBSERVABILITY_SDK, TerminusModule, ...HEALTH_EXPORTS, ...BUSINESS_EVENTS_EXPORTS, ...ACTIVE_USERS_EXPORTS, ...LOGGING_EXPORTS],
 })
 export class ObservabilityModule extends ConfigurableModuleClass {
   /**

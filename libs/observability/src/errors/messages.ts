@@ -2,6 +2,22 @@ import { README_URL } from '../package-info';
 
 /** Every user-facing error text lives here so wording stays consistent and tested. */
 export const messages = {
+  businessEventTelemetryFailed: (cause: string): string =>
+    `Recording a business event failed (${cause}); the tracked call was not affected. ` +
+    'Check the classify and attributes options of @TrackBusinessEvent() and BusinessEvents.track()',
+  undeclaredBusinessEventType: (eventType: string, recordedAs: string, declared: readonly string[]): string =>
+    `Business event type ${JSON.stringify(eventType.slice(0, 64))} is not declared, so it is recorded as event_type="${recordedAs}". ` +
+    `Add it to ObservabilityModule.forRoot({ businessEvents: { eventTypes } }) (declared: ${declared.join(', ')})`,
+  activeUsersTouchFailed: (): string =>
+    'Tracking an active user failed; the request was not affected. Check activeUsers.extractUserId',
+  activeUsersSourceFailed: (reason: string, timeoutMs: number): string =>
+    (reason === 'timeout'
+      ? `activeUsers.source did not answer within ${timeoutMs} ms (activeUsers.sourceTimeoutMs)`
+      : reason === 'invalid'
+        ? 'activeUsers.source answered something other than a finite number >= 0'
+        : reason === 'saturated'
+          ? 'activeUsers.source is not called: earlier calls ignored their AbortSignal and are still pending'
+          : 'activeUsers.source failed') + '; prs_active_users_total keeps reporting its last value',
   sdkNotStarted: (): string =>
     'ObservabilityModule could not find a running observability SDK. ' +
     'The SDK must start before Nest, pg, ioredis and express/fastify are loaded, or their instrumentation is silently lost. ' +
@@ -14,7 +30,32 @@ export const messages = {
     'Choose a free port in metrics.port, or remove it to serve /metrics on the application port.',
   collectFailed: (): string =>
     'Collecting metrics for /metrics failed; the scrape was answered with 500',
+  moduleLoadedTooEarly: (module: string): string =>
+    `${module} was loaded before the observability SDK started, so it is not instrumented: no spans and no metrics for it. ` +
+    'Start the app with `node --import @prs/nestjs-observability/register dist/main.js`, or call startObservability() ' +
+    `before anything imports ${module}. See ${README_URL}#bootstrap`,
+  jaegerExporterMissing: (): string =>
+    '"jaeger" needs the optional peer @opentelemetry/exporter-jaeger: npm install @opentelemetry/exporter-jaeger, ' +
+    'and add npm "overrides" so it uses your @opentelemetry/core and @opentelemetry/sdk-trace (see README#jaeger), or use "otlp" (Jaeger accepts OTLP natively)',
   sdkDisabled: (): string =>
     'OpenTelemetry SDK is disabled (OTEL_SDK_DISABLED=true or startObservability({ disabled: true })): ' +
     'ObservabilityModule installs no metrics endpoint and records nothing',
+  healthCheckDown: (check: string, reason: string): string =>
+    `Health check "${check}" is down: ${reason}`,
+  healthCheckTimeout: (ms: number): string => `timeout after ${ms} ms`,
+  healthCheckNotConfigured: (option: string): string =>
+    `not configured: set health.${option} in the ObservabilityModule options`,
+  healthPeerMissing: (peer: string): string =>
+    `optional peer dependency "${peer}" is not installed (npm install ${peer})`,
+  healthDraining: (ms: number): string =>
+    `Shutting down: readiness answers 503 for ${ms} ms (health.drainDelayMs) while in-flight requests finish`,
+  logLinesDropped: (destination: string, reason: string): string =>
+    `Log lines for "${destination}" are being dropped (${reason}); the app is not affected. ` +
+    'Check that the destination is writable (disk space, a closed stdout pipe) and see prs_log_records_dropped_total',
+  logRotationFailed: (): string =>
+    'Rotating a log file failed; logging continues into the current file. Check the permissions of its directory',
+  requestContextFailed: (): string =>
+    'Setting up the request context (correlation id) failed; the request was served without it',
+  requestLogFailed: (): string =>
+    'Writing the request log line failed; the request was not affected',
 } as const;

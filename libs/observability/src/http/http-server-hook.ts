@@ -127,7 +127,10 @@ function setTraceHeaders(res: ServerResponse): void {
   if (span === undefined) return;
   const ctx = span.spanContext();
   if (!isSpanContextValid(ctx)) return;
-  res.setHeader('traceresponse', `00-${ctx.traceId}-${ctx.spanId}-0${ctx.traceFlags & 1}`);
+  res.setHeader(
+    'traceresponse',
+    `00-${ctx.traceId}-${ctx.spanId}-0${ctx.traceFlags & 1}`,
+  );
   res.setHeader('x-trace-id', ctx.traceId);
 }
 

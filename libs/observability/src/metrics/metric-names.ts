@@ -9,6 +9,14 @@ export const METRIC_SUFFIXES = {
   databaseQueries: 'database_queries_total',
   businessEvents: 'business_events_total',
   seriesOverflow: 'metric_series_overflow_total',
+  databaseQueryDuration: 'database_query_duration_seconds',
+  cacheOperations: 'cache_operations_total',
+  cacheOperationDuration: 'cache_operation_duration_seconds',
+  telemetrySpansDropped: 'telemetry_spans_dropped_total',
+  telemetryExportFailures: 'telemetry_export_failures_total',
+  healthCheckStatus: 'health_check_status',
+  healthCheckDuration: 'health_check_duration_seconds',
+  logRecordsDropped: 'log_records_dropped_total',
 } as const;
 
 /** Full metric names for one prefix. */

@@ -1,3 +1,8 @@
+import type { HealthOptions } from '../health/health-options.interface';
+import type { BusinessEventsOptions } from '../business-events/business-events-options.interface';
+import type { ActiveUsersOptions } from '../active-users/active-users-options.interface';
+import type { LoggingOptions } from '../logging/logging-options.interface';
+
 /** Credentials `/metrics` requires; compared in constant time. */
 export type MetricsAuthOptions =
   | {
@@ -74,4 +79,12 @@ export interface ObservabilityModuleOptions {
   metrics?: MetricsOptions;
   /** HTTP request metrics. */
   http?: HttpMetricsOptions;
+  /** Declared business event types; see docs/business-events.md. */
+  businessEvents?: BusinessEventsOptions;
+  /** The `prs_active_users_total` window or source; see docs/business-events.md. */
+  activeUsers?: ActiveUsersOptions;
+  /** Health probes and indicators; see docs/health.md. */
+  health?: HealthOptions;
+  /** JSON logs, correlation ids, security and error channels; see docs/logging.md. */
+  logging?: LoggingOptions;
 }

@@ -10,9 +10,13 @@ import type {
   ObservabilityModuleOptions,
 } from './observability-options.interface';
 import type { ResolvedObservabilityOptions } from './resolved-options';
+import { resolveBusinessEventsOptions } from '../business-events/validate-business-events-options';
+import { resolveActiveUsersOptions } from '../active-users/validate-active-users-options';
+import { resolveHealthOptions } from '../health/validate-health-options';
+import { resolveLoggingOptions } from '../logging/validate-logging-options';
 
 const KNOWN_KEYS: Record<string, readonly string[]> = {
-  '': ['metrics', 'http'],
+  '': ['metrics', 'http', 'health', 'businessEvents', 'activeUsers', 'logging'],
   metrics: ['enabled', 'prefix', 'path', 'port', 'host', 'auth', 'seriesLimit'],
   http: ['durationBuckets', 'excludePaths'],
 };
@@ -97,6 +101,10 @@ export function resolveModuleOptions(
     });
   }
 
+  const health = resolveHealthOptions(input.health, problems, path);
+  const businessEvents = resolveBusinessEventsOptions(input.businessEvents, problems);
+  const activeUsers = resolveActiveUsersOptions(input.activeUsers, problems);
+  const logging = resolveLoggingOptions(input.logging, problems);
   if (problems.length > 0) throw new ObservabilityConfigError('ObservabilityModule options', problems);
   return {
     metrics: {
@@ -109,6 +117,10 @@ export function resolveModuleOptions(
       seriesLimit,
     },
     http: { durationBuckets: [...buckets], excludePaths: [...excludePaths] },
+    businessEvents,
+    activeUsers,
+    health,
+    logging,
   };
 }
 

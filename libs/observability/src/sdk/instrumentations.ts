@@ -1,3 +1,5 @@
+import type { IncomingMessage } from 'node:http';
+import type { Span } from '@opentelemetry/api';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import {
   ExpressInstrumentation,
@@ -6,7 +8,11 @@ import {
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
-import type { InstrumentationName } from './sdk-options';
+import { IORedisMetricsInstrumentation } from '../cache/ioredis-metrics.instrumentation';
+import { PgQueryMetricsInstrumentation } from '../database/pg-query-metrics.instrumentation';
+import { sanitizeSql } from '../database/sql-statement';
+import { propagateCorrelationId } from '../logging/outbound-correlation';
+import type { RunningSdk } from './running-sdk';
 
 /** Meter names (instrumentation scopes) of the auto-instrumentations we enable. */
 export const INSTRUMENTATION_SCOPES: readonly string[] = [
@@ -16,26 +22,87 @@ export const INSTRUMENTATION_SCOPES: readonly string[] = [
   '@opentelemetry/instrumentation-ioredis',
 ];
 
+// Scrapes and probes arrive every few seconds; a trace each would bury real traffic.
+const UNTRACED_PATHS = new Set([
+  '/metrics',
+  '/metrics/',
+  '/api/health',
+  '/api/health/',
+  '/health/ready',
+  '/health/ready/',
+  '/health/live',
+  '/health/live/',
+]);
+
+const STATEMENT_ATTRIBUTES = ['db.query.text', 'db.statement'] as const;
+
 /** Builds the enabled auto-instrumentations with the SDK's safe defaults. */
 export function createInstrumentations(
-  enabled: Record<InstrumentationName, boolean>,
+  sdk: Pick<RunningSdk, 'options' | 'queries' | 'cacheCommands'>,
 ): Instrumentation[] {
+  const { instrumentations: enabled, traces } = sdk.options;
   const list: Instrumentation[] = [];
-  if (enabled.http) list.push(new HttpInstrumentation());
+  if (enabled.http) {
+    list.push(
+      new HttpInstrumentation({
+        ignoreIncomingRequestHook: (req: IncomingMessage) =>
+          UNTRACED_PATHS.has(pathOf(req.url)),
+        // Outgoing calls carry the current request's X-Correlation-ID (docs/logging.md).
+        requestHook: propagateCorrelationId,
+      }),
+    );
+  }
   if (enabled.express) {
-    // Middleware and router layers triple the span count per request for little insight.
+    // Layer spans triple the span count per request for little insight; the instrumentation
+    // still names the server span after the route, and the Nest handler span is ours.
     list.push(
       new ExpressInstrumentation({
         ignoreLayersType: [
           ExpressLayerType.MIDDLEWARE,
           ExpressLayerType.ROUTER,
+          ExpressLayerType.REQUEST_HANDLER,
         ],
       }),
     );
   }
-  // Parameter values never leave the process (they carry e-mails, amounts, tokens).
-  if (enabled.pg)
-    list.push(new PgInstrumentation({ enhancedDatabaseReporting: false }));
-  if (enabled.ioredis) list.push(new IORedisInstrumentation());
+  if (enabled.pg) {
+    // Parameter values never leave the process (they carry e-mails, amounts, tokens),
+    // and literals in the statement text are replaced by `?` unless raw statements are asked for.
+    list.push(
+      new PgInstrumentation({
+        enhancedDatabaseReporting: false,
+        requestHook: traces.rawStatements ? undefined : sanitizeStatement,
+      }),
+      new PgQueryMetricsInstrumentation((record) => sdk.queries.record(record)),
+    );
+  }
+  if (enabled.ioredis) {
+    // The default statement serializer keeps the command and key and drops values.
+    list.push(
+      new IORedisInstrumentation(),
+      new IORedisMetricsInstrumentation((record) =>
+        sdk.cacheCommands.record(record),
+      ),
+    );
+  }
   return list;
+}
+
+function sanitizeStatement(
+  span: Span,
+  info: { query: { text: string } },
+): void {
+  const attributes = (span as Span & { attributes?: Record<string, unknown> })
+    .attributes;
+  const sanitized = sanitizeSql(info.query.text);
+  for (const key of STATEMENT_ATTRIBUTES) {
+    // Overwrite only what the instrumentation set (its semconv mode decides which key).
+    if (attributes?.[key] !== undefined) span.setAttribute(key, sanitized);
+  }
+}
+
+function pathOf(url: string | undefined): string {
+  if (url === undefined) return '/';
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
 }

@@ -1,5 +1,23 @@
 import type { MetricReader } from '@opentelemetry/sdk-metrics';
+import type { DiagnosticReporter, TelemetryStats } from './diagnostics';
+import type { RecordHub } from './record-hub';
 import type { ResolvedSdkOptions } from './sdk-options';
+
+/** One finished database query, as the pg instrumentation saw it. */
+export interface QueryRecord {
+  /** `select|insert|update|delete|other`, or `error` when the query failed. */
+  operation: string;
+  table: string;
+  seconds: number;
+}
+
+/** One finished cache (Redis) command. */
+export interface CacheRecord {
+  /** Lower-case command name (`get`, `set`, ...). */
+  command: string;
+  status: 'success' | 'error';
+  seconds: number;
+}
 
 /**
  * What the preload started, as the Nest module sees it. It lives on `globalThis`
@@ -11,6 +29,14 @@ export interface RunningSdk {
   readonly options: ResolvedSdkOptions;
   /** The pull reader that `/metrics` collects from; absent when the SDK is disabled. */
   readonly metricReader: MetricReader | undefined;
+  /** Counters of dropped and failed telemetry. */
+  readonly stats: TelemetryStats;
+  /** Rate-limited warnings about telemetry failures. */
+  readonly reporter: DiagnosticReporter;
+  /** Database queries seen by the pg instrumentation. */
+  readonly queries: RecordHub<QueryRecord>;
+  /** Cache commands seen by the ioredis instrumentation. */
+  readonly cacheCommands: RecordHub<CacheRecord>;
   /** Flushes and stops every signal, giving up after `timeoutMs`. */
   shutdown(timeoutMs?: number): Promise<void>;
 }

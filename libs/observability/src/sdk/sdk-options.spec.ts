@@ -106,7 +106,7 @@ describe('resolveSdkOptions precedence: option > OTEL_* > default', () => {
       'Observability SDK validation error (5 problems):\n' +
         '  - OTEL_SDK_DISABLED: must be "true" or "false" (got "yes")\n' +
         '  - serviceName: must be a non-empty string\n' +
-        '  - OTEL_TRACES_EXPORTER: must be one of otlp, console, none (got "jaeger-thrift")\n' +
+        '  - OTEL_TRACES_EXPORTER: must be one of otlp, jaeger, console, none (got "jaeger-thrift")\n' +
         '  - traces.endpoint: must be an http(s) URL (got "ftp://x")\n' +
         '  - instrumentations.mongo: unknown instrumentation (known: http, express, pg, ioredis)',
     );

@@ -2,9 +2,14 @@ import {
   ObservabilityConfigError,
   type ConfigProblem,
 } from '../errors/observability-config.error';
+import { type Env, nonEmpty, parseBooleanEnv, resourceAttribute } from './env';
+import {
+  type ResolvedTraceOptions,
+  resolveTraceOptions,
+  type TraceOptions,
+} from './trace-options';
 
-/** Where spans go. */
-export type TracesExporterName = 'otlp' | 'console' | 'none';
+export type { TracesExporterName, TraceOptions } from './trace-options';
 
 /** Options for {@link startObservability} (and, through `OTEL_*` variables, for the `register` preload). */
 export interface StartObservabilityOptions {
@@ -14,7 +19,7 @@ export interface StartObservabilityOptions {
    */
   disabled?: boolean;
   /**
-   * `service.name` resource attribute (the Jaeger service, the `job` you scrape).
+   * `service.name` resource attribute (the Jaeger service).
    * @default `OTEL_SERVICE_NAME`, else `unknown_service:node`
    */
   serviceName?: string;
@@ -23,20 +28,13 @@ export interface StartObservabilityOptions {
    * @default `service.version` from `OTEL_RESOURCE_ATTRIBUTES`, else `npm_package_version`, else unset
    */
   serviceVersion?: string;
+  /**
+   * `deployment.environment.name` (and the older `deployment.environment`) resource attribute.
+   * @default from `OTEL_RESOURCE_ATTRIBUTES`, else `NODE_ENV`, else unset
+   */
+  environment?: string;
   /** Tracing settings. */
-  traces?: {
-    /**
-     * Span exporter.
-     * @default `OTEL_TRACES_EXPORTER`, else `'otlp'`
-     */
-    exporter?: TracesExporterName;
-    /**
-     * OTLP/HTTP traces endpoint.
-     * @default `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, else `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/traces`,
-     * else `http://localhost:4318/v1/traces`
-     */
-    endpoint?: string;
-  };
+  traces?: TraceOptions;
   /**
    * Auto-instrumentations to enable; each defaults to `true`.
    * @default `{ http: true, express: true, pg: true, ioredis: true }`
@@ -52,17 +50,11 @@ export interface ResolvedSdkOptions {
   disabled: boolean;
   serviceName: string;
   serviceVersion: string | undefined;
-  traces: { exporter: TracesExporterName; endpoint: string };
+  environment: string | undefined;
+  traces: ResolvedTraceOptions;
   instrumentations: Record<InstrumentationName, boolean>;
 }
 
-type Env = Readonly<Record<string, string | undefined>>;
-
-const TRACES_EXPORTERS: readonly TracesExporterName[] = [
-  'otlp',
-  'console',
-  'none',
-];
 const INSTRUMENTATIONS: readonly InstrumentationName[] = [
   'http',
   'express',
@@ -80,7 +72,9 @@ export function resolveSdkOptions(
 ): ResolvedSdkOptions {
   const problems: ConfigProblem[] = [];
   const disabled =
-    options.disabled ?? parseBooleanEnv(env, 'OTEL_SDK_DISABLED', problems);
+    options.disabled ??
+    parseBooleanEnv(env, 'OTEL_SDK_DISABLED', problems) ??
+    false;
   const serviceName =
     options.serviceName ??
     nonEmpty(env.OTEL_SERVICE_NAME) ??
@@ -91,39 +85,17 @@ export function resolveSdkOptions(
       message: 'must be a non-empty string',
     });
   }
+  const attributes = env.OTEL_RESOURCE_ATTRIBUTES;
   const serviceVersion =
     options.serviceVersion ??
-    resourceAttribute(env.OTEL_RESOURCE_ATTRIBUTES, 'service.version') ??
+    resourceAttribute(attributes, 'service.version') ??
     nonEmpty(env.npm_package_version);
-
-  const exporterFromEnv = nonEmpty(env.OTEL_TRACES_EXPORTER)
-    ?.split(',')[0]
-    ?.trim();
-  const exporter = options.traces?.exporter ?? exporterFromEnv ?? 'otlp';
-  if (!(TRACES_EXPORTERS as readonly string[]).includes(exporter)) {
-    const path =
-      options.traces?.exporter !== undefined
-        ? 'traces.exporter'
-        : 'OTEL_TRACES_EXPORTER';
-    problems.push({
-      path,
-      message: `must be one of ${TRACES_EXPORTERS.join(', ')} (got ${JSON.stringify(exporter)})`,
-    });
-  }
-  const endpoint =
-    options.traces?.endpoint ??
-    nonEmpty(env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) ??
-    withTracesPath(nonEmpty(env.OTEL_EXPORTER_OTLP_ENDPOINT)) ??
-    'http://localhost:4318/v1/traces';
-  if (!isHttpUrl(endpoint)) {
-    problems.push({
-      path:
-        options.traces?.endpoint !== undefined
-          ? 'traces.endpoint'
-          : 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
-      message: `must be an http(s) URL (got ${JSON.stringify(endpoint)})`,
-    });
-  }
+  const environment =
+    options.environment ??
+    resourceAttribute(attributes, 'deployment.environment.name') ??
+    resourceAttribute(attributes, 'deployment.environment') ??
+    nonEmpty(env.NODE_ENV);
+  const traces = resolveTraceOptions(options.traces, env, problems);
 
   const instrumentations = {} as Record<InstrumentationName, boolean>;
   for (const name of INSTRUMENTATIONS) instrumentations[name] = true;
@@ -151,60 +123,8 @@ export function resolveSdkOptions(
     disabled,
     serviceName,
     serviceVersion,
-    traces: { exporter: exporter as TracesExporterName, endpoint },
+    environment,
+    traces,
     instrumentations,
   };
-}
-
-function nonEmpty(value: string | undefined): string | undefined {
-  const trimmed = value?.trim();
-  return trimmed ? trimmed : undefined;
-}
-
-function parseBooleanEnv(
-  env: Env,
-  name: string,
-  problems: ConfigProblem[],
-): boolean {
-  const raw = nonEmpty(env[name])?.toLowerCase();
-  if (raw === undefined || raw === 'false') return false;
-  if (raw === 'true') return true;
-  problems.push({
-    path: name,
-    message: `must be "true" or "false" (got ${JSON.stringify(env[name])})`,
-  });
-  return false;
-}
-
-function withTracesPath(base: string | undefined): string | undefined {
-  return base === undefined
-    ? undefined
-    : `${base.replace(/\/+$/, '')}/v1/traces`;
-}
-
-function isHttpUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
-}
-
-function resourceAttribute(
-  list: string | undefined,
-  key: string,
-): string | undefined {
-  for (const pair of list?.split(',') ?? []) {
-    const eq = pair.indexOf('=');
-    if (eq > 0 && pair.slice(0, eq).trim() === key) {
-      const raw = pair.slice(eq + 1);
-      try {
-        return nonEmpty(decodeURIComponent(raw));
-      } catch {
-        return nonEmpty(raw);
-      }
-    }
-  }
-  return undefined;
 }

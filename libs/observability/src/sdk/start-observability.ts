@@ -1,4 +1,3 @@
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import {
   envDetector,
@@ -6,22 +5,36 @@ import {
   resourceFromAttributes,
 } from '@opentelemetry/resources';
 import { AggregationType } from '@opentelemetry/sdk-metrics';
-import { NodeSDK, tracing } from '@opentelemetry/sdk-node';
+import { NodeSDK } from '@opentelemetry/sdk-node';
 import {
   ATTR_SERVICE_NAME,
   ATTR_SERVICE_VERSION,
 } from '@opentelemetry/semantic-conventions';
+import { DiagnosticReporter, type TelemetryStats } from './diagnostics';
 import {
   createInstrumentations,
   INSTRUMENTATION_SCOPES,
 } from './instrumentations';
 import { registerLoaderHook } from './loader-hook';
-import { getRunningSdk, setRunningSdk, type RunningSdk } from './running-sdk';
+import { RecordHub } from './record-hub';
+import {
+  getRunningSdk,
+  setRunningSdk,
+  type CacheRecord,
+  type QueryRecord,
+  type RunningSdk,
+} from './running-sdk';
 import {
   resolveSdkOptions,
   type ResolvedSdkOptions,
   type StartObservabilityOptions,
 } from './sdk-options';
+import { shutdownSdk } from './shutdown';
+import {
+  createPropagator,
+  createSampler,
+  createSpanProcessors,
+} from './trace-pipeline';
 
 /** How long shutdown waits for the last export unless told otherwise. */
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 5_000;
@@ -49,9 +62,21 @@ export function startObservability(
   if (running) return running;
 
   const resolved = resolveSdkOptions(options);
+  const stats: TelemetryStats = {
+    spansDropped: 0,
+    spanExportFailures: 0,
+    spansExported: 0,
+  };
+  const base = {
+    options: resolved,
+    stats,
+    reporter: new DiagnosticReporter(),
+    queries: new RecordHub<QueryRecord>(),
+    cacheCommands: new RecordHub<CacheRecord>(),
+  };
   if (resolved.disabled) {
     const disabled: RunningSdk = {
-      options: resolved,
+      ...base,
       metricReader: undefined,
       shutdown: () => Promise.resolve(),
     };
@@ -66,13 +91,9 @@ export function startObservability(
     withoutScopeInfo: true,
     withoutTargetInfo: true,
   });
+  const tracingOn = resolved.traces.exporter !== 'none';
   const sdk = new NodeSDK({
-    resource: resourceFromAttributes({
-      [ATTR_SERVICE_NAME]: resolved.serviceName,
-      ...(resolved.serviceVersion
-        ? { [ATTR_SERVICE_VERSION]: resolved.serviceVersion }
-        : {}),
-    }),
+    resource: resourceFromAttributes(resourceAttributes(resolved)),
     // The process detector is left out on purpose: it copies the command line into every span.
     resourceDetectors: [envDetector, hostDetector],
     metricReaders: [metricReader],
@@ -82,55 +103,40 @@ export function startObservability(
       meterName,
       aggregation: { type: AggregationType.DROP },
     })),
-    spanProcessors: createSpanProcessors(resolved),
-    instrumentations: createInstrumentations(resolved.instrumentations),
+    spanProcessors: createSpanProcessors(resolved.traces, stats, base.reporter),
+    ...(tracingOn
+      ? {
+          sampler: createSampler(resolved.traces),
+          textMapPropagator: createPropagator(),
+        }
+      : {}),
+    instrumentations: createInstrumentations(base),
   });
   sdk.start();
 
   let stopping: Promise<void> | undefined;
   const started: RunningSdk = {
-    options: resolved,
+    ...base,
     metricReader,
     shutdown: (timeoutMs = DEFAULT_SHUTDOWN_TIMEOUT_MS) =>
-      (stopping ??= withDeadline(sdk.shutdown(), timeoutMs)),
+      (stopping ??= shutdownSdk(sdk, started, timeoutMs)),
   };
   setRunningSdk(started);
   return started;
 }
 
-function createSpanProcessors(
+function resourceAttributes(
   options: ResolvedSdkOptions,
-): tracing.SpanProcessor[] {
-  const { exporter, endpoint } = options.traces;
-  if (exporter === 'none') return [];
-  const spanExporter =
-    exporter === 'console'
-      ? new tracing.ConsoleSpanExporter()
-      : new OTLPTraceExporter({ url: endpoint, timeoutMillis: 10_000 });
-  // Explicit bounds: at most 2,048 spans wait in memory; beyond that they are dropped.
-  return [
-    new tracing.BatchSpanProcessor(spanExporter, {
-      maxQueueSize: 2048,
-      maxExportBatchSize: 512,
-      scheduledDelayMillis: 1_000,
-      exportTimeoutMillis: 10_000,
-    }),
-  ];
-}
-
-function withDeadline(work: Promise<void>, timeoutMs: number): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, timeoutMs);
-    timer.unref();
-    work.then(
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-    );
-  });
+): Record<string, string> {
+  const attributes: Record<string, string> = {
+    [ATTR_SERVICE_NAME]: options.serviceName,
+  };
+  if (options.serviceVersion)
+    attributes[ATTR_SERVICE_VERSION] = options.serviceVersion;
+  if (options.environment) {
+    attributes['deployment.environment.name'] = options.environment;
+    // The pre-1.27 key, which Jaeger UIs and older dashboards still filter on.
+    attributes['deployment.environment'] = options.environment;
+  }
+  return attributes;
 }

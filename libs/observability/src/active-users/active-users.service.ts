@@ -1,0 +1,145 @@
+import {
+  Inject,
+  Injectable,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+} from '@nestjs/common';
+import { RateLimitedLogger } from '../diagnostics/rate-limited-logger';
+import { messages } from '../errors/messages';
+import { PrsMetrics } from '../metrics/prs-metrics';
+import { OBSERVABILITY_OPTIONS } from '../observability.constants';
+import type { ResolvedObservabilityOptions } from '../options/resolved-options';
+import { ActiveUserWindow } from './active-user-window';
+import type { UserIdExtractor } from './active-users-options.interface';
+import {
+  ACTIVE_USERS_CLOCK,
+  MAX_USER_ID_LENGTH,
+  type ActiveUsersClock,
+} from './active-users.constants';
+import { CachedCountSource, type RefreshFailure } from './cached-count-source';
+
+/**
+ * Feeds `prs_active_users_total`: distinct authenticated users seen in the last
+ * `activeUsers.windowMs`, or the configured `activeUsers.source`.
+ *
+ * Call {@link touch} (or {@link touchRequest}) once the user is known, typically in
+ * the auth guard or the Passport strategy's `validate()`: only authenticated requests
+ * pay (one Map update), it works on Express and Fastify, and for WebSocket or RPC
+ * contexts too. A middleware would run before the guards that set `request.user`, and
+ * a global interceptor would put RxJS on every request.
+ *
+ * Without a `source`, the gauge appears once `touch()` has been called: an app that
+ * never tracks users reports no value rather than a misleading 0.
+ *
+ * @example
+ * ```ts
+ * canActivate(context: ExecutionContext) {
+ *   const request = context.switchToHttp().getRequest();
+ *   ...authenticate...
+ *   this.activeUsers.touchRequest(request);
+ *   return true;
+ * }
+ * ```
+ */
+@Injectable()
+export class ActiveUsers implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly window: ActiveUserWindow;
+  private readonly extractUserId: UserIdExtractor;
+  private readonly cached: CachedCountSource | undefined;
+  private readonly log = new RateLimitedLogger();
+  private touched = false;
+
+  constructor(
+    private readonly metrics: PrsMetrics,
+    @Inject(OBSERVABILITY_OPTIONS) options: ResolvedObservabilityOptions,
+    @Inject(ACTIVE_USERS_CLOCK) clock: ActiveUsersClock,
+  ) {
+    const { windowMs, maxTracked, extractUserId, source, sourceTimeoutMs } =
+      options.activeUsers;
+    this.window = new ActiveUserWindow(windowMs, maxTracked, clock);
+    this.extractUserId = extractUserId;
+    this.cached =
+      source &&
+      new CachedCountSource(source, sourceTimeoutMs, (reason, error) =>
+        this.sourceFailed(reason, sourceTimeoutMs, error),
+      );
+    // In the constructor, so an app's own `setActiveUsersSource()` in a hook wins.
+    metrics.setActiveUsersSource(() => this.report());
+  }
+
+  /** Marks `userId` active now; empty, `null` and `undefined` ids are ignored. Never throws. */
+  touch(userId: string | number | null | undefined): void {
+    try {
+      if (userId === null || userId === undefined) return;
+      const id = String(userId);
+      if (id === '') return;
+      this.window.touch(
+        id.length > MAX_USER_ID_LENGTH ? id.slice(0, MAX_USER_ID_LENGTH) : id,
+      );
+      this.touched = true;
+    } catch (error) {
+      this.log.warn(
+        'active-users:touch',
+        messages.activeUsersTouchFailed(),
+        error,
+      );
+    }
+  }
+
+  /** Marks the user of `request` active, found with `activeUsers.extractUserId`. Never throws. */
+  touchRequest(request: unknown): void {
+    let id: string | number | null | undefined;
+    try {
+      id = this.extractUserId(request);
+    } catch (error) {
+      this.log.warn(
+        'active-users:extract',
+        messages.activeUsersTouchFailed(),
+        error,
+      );
+      return;
+    }
+    this.touch(id);
+  }
+
+  /** Distinct users touched in the window ending now (the in-process tracker, not `source`). */
+  count(): number {
+    return this.window.count();
+  }
+
+  /** Starts the first `source` refresh, so the first scrape already has a value. */
+  onApplicationBootstrap(): void {
+    this.cached?.refresh();
+  }
+
+  onModuleDestroy(): void {
+    this.metrics.setActiveUsersSource(undefined);
+  }
+
+  // Runs inside the gauge callback: it must neither throw nor wait.
+  private report(): number | undefined {
+    try {
+      if (this.cached) return this.cached.read();
+      return this.touched ? this.window.count() : undefined;
+    } catch (error) {
+      this.log.warn(
+        'active-users:report',
+        messages.activeUsersSourceFailed('failed', 0),
+        error,
+      );
+      return undefined;
+    }
+  }
+
+  private sourceFailed(
+    reason: RefreshFailure,
+    timeoutMs: number,
+    error: unknown,
+  ): void {
+    this.log.warn(
+      `active-users:source:${reason}`,
+      messages.activeUsersSourceFailed(reason, timeoutMs),
+      error,
+    );
+  }
+}

@@ -1,0 +1,121 @@
+import {
+  Inject,
+  Injectable,
+  type OnModuleDestroy,
+  type OnModuleInit,
+} from '@nestjs/common';
+import { ModulesContainer } from '@nestjs/core';
+import { ATTR_ERROR_TYPE } from '@opentelemetry/semantic-conventions';
+import { RateLimitedLogger } from '../diagnostics/rate-limited-logger';
+import { messages } from '../errors/messages';
+import { ObservabilityConfigError } from '../errors/observability-config.error';
+import { PrsMetrics } from '../metrics/prs-metrics';
+import { OBSERVABILITY_OPTIONS } from '../observability.constants';
+import type { ResolvedObservabilityOptions } from '../options/resolved-options';
+import {
+  clearBusinessEventSink,
+  setBusinessEventSink,
+  type BusinessEventRecord,
+  type BusinessEventSink,
+} from './business-event-sink';
+import {
+  BUSINESS_EVENT_SPAN_EVENT,
+  UNDECLARED_EVENT_TYPE,
+} from './business-event.constants';
+import { findUndeclaredEventTypes } from './undeclared-event-types';
+
+/**
+ * Records business events into `prs_business_events_total` and span events. It is the
+ * sink `@TrackBusinessEvent()` finds at call time: installed as soon as the module is
+ * instantiated (before any lifecycle hook can call a decorated method) and removed
+ * when the app closes. One app per process records; the latest one started wins.
+ */
+@Injectable()
+export class BusinessEventRecorder
+  implements BusinessEventSink, OnModuleInit, OnModuleDestroy
+{
+  private readonly declared: ReadonlySet<string>;
+  private readonly log = new RateLimitedLogger();
+
+  constructor(
+    private readonly metrics: PrsMetrics,
+    @Inject(OBSERVABILITY_OPTIONS) options: ResolvedObservabilityOptions,
+    private readonly modules: ModulesContainer,
+  ) {
+    this.declared = new Set(options.businessEvents.eventTypes);
+    setBusinessEventSink(this);
+  }
+
+  /** Fails the bootstrap when a decorated provider or controller method uses an undeclared event type. */
+  onModuleInit(): void {
+    const problems = findUndeclaredEventTypes(this.modules, this.declared);
+    if (problems.length > 0) {
+      clearBusinessEventSink(this); // a failed bootstrap must not leave a sink behind
+      throw new ObservabilityConfigError(
+        'ObservabilityModule options',
+        problems,
+      );
+    }
+  }
+
+  onModuleDestroy(): void {
+    clearBusinessEventSink(this);
+  }
+
+  /** Counts one event and adds its span event; never throws. */
+  record(event: BusinessEventRecord): void {
+    const eventType = this.declared.has(event.eventType)
+      ? event.eventType
+      : this.undeclared(event.eventType);
+    try {
+      this.metrics.recordBusinessEvent(eventType, event.status);
+    } catch (error) {
+      this.reportFailure(`metric:${eventType}`, error);
+    }
+    if (event.span === undefined) return;
+    try {
+      event.span.addEvent(BUSINESS_EVENT_SPAN_EVENT, {
+        ...event.attributes,
+        'business_event.type': eventType,
+        'business_event.status': event.status,
+        ...(event.status === 'failure'
+          ? { [ATTR_ERROR_TYPE]: errorType(event.error) }
+          : {}),
+      });
+    } catch (error) {
+      this.reportFailure(`span-event:${eventType}`, error);
+    }
+  }
+
+  /** Logs a telemetry failure at most once a minute per cause; never throws. */
+  reportFailure(cause: string, error: unknown): void {
+    try {
+      this.log.warn(
+        `business-events:${cause}`,
+        messages.businessEventTelemetryFailed(cause),
+        error,
+      );
+    } catch {
+      // Logging itself failed; the business call must still not notice.
+    }
+  }
+
+  private undeclared(eventType: string): string {
+    try {
+      this.log.warn(
+        `business-events:undeclared:${eventType}`,
+        messages.undeclaredBusinessEventType(eventType, UNDECLARED_EVENT_TYPE, [
+          ...this.declared,
+        ]),
+      );
+    } catch {
+      // As above.
+    }
+    return UNDECLARED_EVENT_TYPE;
+  }
+}
+
+function errorType(error: unknown): string {
+  if (error instanceof Error) return error.constructor.name || error.name;
+  return '_OTHER';
+}

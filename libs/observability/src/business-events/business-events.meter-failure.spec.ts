@@ -1,0 +1,117 @@
+import 'reflect-metadata';
+import { Injectable, Logger } from '@nestjs/common';
+import type { TestingModule } from '@nestjs/testing';
+import type { Meter } from '@opentelemetry/api';
+import { lastValueFrom, type Observable, of } from 'rxjs';
+import { businessTestingModule } from '../../../../test/support/business-testing-module';
+import {
+  getBusinessEventSink,
+  setBusinessEventSink,
+  type BusinessEventSink,
+} from './business-event-sink';
+import { BusinessEvents } from './business-events.service';
+import { TrackBusinessEvent } from './track-business-event.decorator';
+
+const METER_DOWN = new Error('meter down');
+const throwing = () => {
+  throw METER_DOWN;
+};
+// Every instrument throws on use, as a broken SDK or exporter bug would.
+const throwingMeter = {
+  createCounter: () => ({ add: throwing }),
+  createUpDownCounter: () => ({ add: throwing }),
+  createHistogram: () => ({ record: throwing }),
+  createGauge: () => ({ record: throwing }),
+  createObservableGauge: () => ({ addCallback: () => undefined }),
+  createObservableCounter: () => ({ addCallback: () => undefined }),
+  createObservableUpDownCounter: () => ({ addCallback: () => undefined }),
+  addBatchObservableCallback: () => undefined,
+  removeBatchObservableCallback: () => undefined,
+} as unknown as Meter;
+
+const RESULT = { id: 7 };
+
+@Injectable()
+class Payments {
+  calls = 0;
+
+  @TrackBusinessEvent('payment_processing')
+  process(): unknown {
+    this.calls++;
+    return RESULT;
+  }
+
+  @TrackBusinessEvent('payment_processing')
+  async processLater(): Promise<unknown> {
+    this.calls++;
+    await Promise.resolve();
+    return RESULT;
+  }
+
+  @TrackBusinessEvent('payment_processing')
+  stream(): Observable<unknown> {
+    this.calls++;
+    return of(RESULT);
+  }
+}
+
+describe('a telemetry failure never reaches the business method', () => {
+  let moduleRef: TestingModule;
+  let payments: Payments;
+  let warn: jest.SpyInstance;
+
+  beforeAll(async () => {
+    moduleRef = await businessTestingModule(
+      throwingMeter,
+      {},
+      { providers: [Payments] },
+    ).compile();
+    await moduleRef.init();
+    payments = moduleRef.get(Payments);
+  });
+  beforeEach(() => {
+    warn = jest
+      .spyOn(Logger.prototype, 'warn')
+      .mockImplementation(() => undefined);
+  });
+  afterEach(() => warn.mockRestore());
+  afterAll(() => moduleRef?.close());
+
+  it('a meter that throws: each call runs once and returns its normal result; logged once', async () => {
+    expect(payments.process()).toBe(RESULT);
+    await expect(payments.processLater()).resolves.toBe(RESULT);
+    await expect(lastValueFrom(payments.stream())).resolves.toBe(RESULT);
+    moduleRef.get(BusinessEvents).trackPaymentProcessing(false);
+    expect(payments.calls).toBe(3);
+    // Four failures with one cause: the rate limiter logs it once.
+    expect(warn.mock.calls.map((c) => String(c[0]))).toEqual([
+      'Recording a business event failed (metric:payment_processing); the tracked call was not affected. ' +
+        'Check the classify and attributes options of @TrackBusinessEvent() and BusinessEvents.track(): Error: meter down',
+    ]);
+  });
+
+  it('a sink that throws from record() and from reportFailure(): still the normal result', async () => {
+    const installed = getBusinessEventSink();
+    const broken: BusinessEventSink = {
+      record: throwing,
+      reportFailure: throwing,
+    };
+    setBusinessEventSink(broken);
+    try {
+      const before = payments.calls;
+      expect(payments.process()).toBe(RESULT);
+      await expect(payments.processLater()).resolves.toBe(RESULT);
+      expect(payments.calls).toBe(before + 2);
+    } finally {
+      setBusinessEventSink(installed);
+    }
+  });
+
+  it('removes its sink when the app closes, and decorated methods run untracked after that', async () => {
+    const sink = getBusinessEventSink();
+    expect(sink).toBeDefined();
+    await moduleRef.close();
+    expect(getBusinessEventSink()).toBeUndefined();
+    expect(payments.process()).toBe(RESULT);
+  });
+});

@@ -1,0 +1,23 @@
+/** What a probe found: healthy or not, and the fields it reports (`details`, figures, `error`). */
+export interface ProbeResult {
+  healthy: boolean;
+  data: Record<string, unknown>;
+}
+
+/** One probe run; `signal` aborts when the check times out. Throwing means `down`. */
+export type Probe = (signal: AbortSignal) => Promise<ProbeResult>;
+
+/** A check as the endpoints and metrics name it, with its failure wording. */
+export interface CheckSpec {
+  /** `check` label and report key: `database`, `cache`, `disk`, `email`, `s3`, `application`. */
+  name: string;
+  /** `details` text when the check fails without reaching its dependency. */
+  failedDetails: string;
+}
+
+/** A finished check: masked data, ready for a body, a log line or a Terminus result. */
+export interface CheckOutcome {
+  healthy: boolean;
+  data: Record<string, unknown>;
+  durationMs: number;
+}

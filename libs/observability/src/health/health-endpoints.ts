@@ -1,0 +1,155 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { RateLimitedLogger } from '../diagnostics/rate-limited-logger';
+import { DirectRoutes } from '../http/direct-routes';
+import { installHttpServerHook } from '../http/http-server-hook';
+import { PathMatcher } from '../http/path-matcher';
+import { createAuthorizationCheck } from '../metrics/metrics-auth';
+import { PrsMetrics } from '../metrics/prs-metrics';
+import { OBSERVABILITY_OPTIONS } from '../observability.constants';
+import type { ResolvedObservabilityOptions } from '../options/resolved-options';
+import { HealthLifecycleService } from './health-lifecycle.service';
+import {
+  type HealthResponse,
+  HealthReportService,
+} from './health-report.service';
+
+type Kind = 'full' | 'ready' | 'live';
+
+/**
+ * Serves the probes at the HTTP server, before Nest routing (outside the global prefix,
+ * guards and interceptors), on Express and Fastify alike. Details follow `health.details`.
+ */
+@Injectable()
+export class HealthEndpoints
+  implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown
+{
+  private readonly log = new RateLimitedLogger(new Logger('Observability'));
+  private readonly authorized: (header: string | undefined) => boolean;
+  private uninstall: (() => void) | undefined;
+
+  constructor(
+    private readonly routes: DirectRoutes,
+    private readonly report: HealthReportService,
+    private readonly lifecycle: HealthLifecycleService,
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly metrics: PrsMetrics,
+    @Inject(OBSERVABILITY_OPTIONS)
+    private readonly options: ResolvedObservabilityOptions,
+  ) {
+    const { token } = options.health;
+    this.authorized =
+      token === undefined
+        ? () => false
+        : createAuthorizationCheck({ bearerToken: token });
+  }
+
+  onModuleInit(): void {
+    const { enabled, paths } = this.options.health;
+    if (!enabled) return;
+    for (const kind of ['full', 'ready', 'live'] as const) {
+      this.routes.register(paths[kind], (req, res) =>
+        this.serve(kind, req, res),
+      );
+    }
+  }
+
+  /**
+   * The metrics side installs the server hook that serves direct routes; with metrics
+   * off (or the SDK disabled) it does not, so install it here, counting nothing.
+   * The hook is idempotent: when already installed this is a no-op.
+   */
+  onApplicationBootstrap(): void {
+    if (!this.options.health.enabled) return;
+    const adapter = this.adapterHost.httpAdapter as
+      typeof this.adapterHost.httpAdapter | undefined;
+    const server = adapter?.getHttpServer() as Server | undefined;
+    if (server === undefined) return;
+    this.uninstall = installHttpServerHook(server, {
+      metrics: this.metrics,
+      resolveRoute: () => undefined,
+      exclude: new PathMatcher(['/*']),
+      routes: this.routes,
+      log: this.log,
+    });
+  }
+
+  onApplicationShutdown(): void {
+    this.uninstall?.();
+    this.uninstall = undefined;
+  }
+
+  private serve(kind: Kind, req: IncomingMessage, res: ServerResponse): void {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      send(
+        req,
+        res,
+        405,
+        { status: 'method not allowed' },
+        { allow: 'GET, HEAD' },
+      );
+      return;
+    }
+    if (kind === 'live') {
+      send(req, res, 200, { status: 'alive' });
+      return;
+    }
+    if (kind === 'ready' && this.lifecycle.draining) {
+      send(req, res, 503, { status: 'shutting_down' });
+      return;
+    }
+    const detailed = this.detailed(req);
+    const answer: Promise<HealthResponse> =
+      kind === 'full'
+        ? this.report.full(detailed)
+        : this.report.ready(detailed);
+    answer.then(
+      ({ statusCode, body }) => send(req, res, statusCode, body),
+      () => {
+        // Unreachable by design (checks never throw); still answer, without the error.
+        this.log.warn(
+          'health-report',
+          `Building the ${kind} health report failed`,
+        );
+        send(req, res, 503, {
+          status: kind === 'full' ? 'unhealthy' : 'not ready',
+        });
+      },
+    );
+  }
+
+  private detailed(req: IncomingMessage): boolean {
+    const policy = this.options.health.details;
+    return (
+      policy === 'always' ||
+      (policy === 'when-authorized' &&
+        this.authorized(req.headers.authorization))
+    );
+  }
+}
+
+function send(
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: number,
+  body: object,
+  headers: Record<string, string> = {},
+): void {
+  if (res.headersSent || res.destroyed) return;
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+    ...headers,
+  });
+  res.end(req.method === 'HEAD' ? undefined : text);
+}

@@ -1,0 +1,137 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { messages } from '../errors/messages';
+import { OBSERVABILITY_OPTIONS } from '../observability.constants';
+import type { ResolvedObservabilityOptions } from '../options/resolved-options';
+import type { CheckOutcome } from './check-outcome';
+import {
+  allHealthy,
+  type CheckEntry,
+  checkEntry,
+  externalEntry,
+} from './health-report';
+import { ApplicationHealthIndicator } from './indicators/application.health';
+import { DiskSpaceHealthIndicator } from './indicators/disk-space.health';
+import { PostgresHealthIndicator } from './indicators/postgres.health';
+import type { ProbeHealthIndicator } from './indicators/probe-health.indicator';
+import { RedisHealthIndicator } from './indicators/redis.health';
+import { S3HealthIndicator } from './indicators/s3.health';
+import { SmtpHealthIndicator } from './indicators/smtp.health';
+
+/** A probe endpoint's answer. */
+export interface HealthResponse {
+  statusCode: 200 | 503;
+  body: Record<string, unknown>;
+}
+
+/**
+ * Builds the full and readiness reports from the indicators, every check in parallel,
+ * and answers within `deadlineMs` whatever a check does: one still pending then is
+ * `down` with "timeout after <deadline> ms".
+ */
+@Injectable()
+export class HealthReportService {
+  private readonly health: ResolvedObservabilityOptions['health'];
+
+  constructor(
+    private readonly postgres: PostgresHealthIndicator,
+    private readonly redis: RedisHealthIndicator,
+    private readonly disk: DiskSpaceHealthIndicator,
+    private readonly smtp: SmtpHealthIndicator,
+    private readonly s3: S3HealthIndicator,
+    private readonly application: ApplicationHealthIndicator,
+    @Inject(OBSERVABILITY_OPTIONS) options: ResolvedObservabilityOptions,
+  ) {
+    this.health = options.health;
+  }
+
+  /** `GET /api/health/`: the guide's report; 503 when any check is unhealthy. */
+  async full(detailed: boolean): Promise<HealthResponse> {
+    const deadline = new Deadline(this.health.deadlineMs);
+    try {
+      const [database, cache, disk, email, s3, application] = await Promise.all(
+        [
+          this.postgres,
+          this.redis,
+          this.disk,
+          this.smtp,
+          this.s3,
+          this.application,
+        ].map((i) => this.run(i, deadline)),
+      );
+      const checks: Record<string, CheckEntry> = {};
+      if (database) checks.database = checkEntry(database, detailed);
+      if (cache) checks.cache = checkEntry(cache, detailed);
+      if (disk) checks.disk = checkEntry(disk, detailed);
+      checks.external_services = externalEntry({ email, s3 }, detailed);
+      if (application) checks.application = checkEntry(application, detailed);
+      const healthy = allHealthy(checks);
+      return {
+        statusCode: healthy ? 200 : 503,
+        body: {
+          status: healthy ? 'healthy' : 'unhealthy',
+          timestamp: new Date().toISOString(),
+          version: this.health.version,
+          checks,
+        },
+      };
+    } finally {
+      deadline.clear();
+    }
+  }
+
+  /** `GET /health/ready`: database and cache only. */
+  async ready(detailed: boolean): Promise<HealthResponse> {
+    const deadline = new Deadline(this.health.deadlineMs);
+    try {
+      const [database, cache] = await Promise.all([
+        this.run(this.postgres, deadline),
+        this.run(this.redis, deadline),
+      ]);
+      const checks: Record<string, CheckEntry> = {};
+      if (database) checks.database = checkEntry(database, detailed);
+      if (cache) checks.cache = checkEntry(cache, detailed);
+      const ready = allHealthy(checks);
+      return {
+        statusCode: ready ? 200 : 503,
+        body: { status: ready ? 'ready' : 'not ready', checks },
+      };
+    } finally {
+      deadline.clear();
+    }
+  }
+
+  private run(
+    indicator: ProbeHealthIndicator,
+    deadline: Deadline,
+  ): Promise<CheckOutcome | undefined> {
+    if (!indicator.configured) return Promise.resolve(undefined);
+    return Promise.race([indicator.outcome(), deadline.expired]);
+  }
+}
+
+/** One request's deadline: resolves every pending check to a timeout at once. */
+class Deadline {
+  readonly expired: Promise<CheckOutcome>;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(ms: number) {
+    this.expired = new Promise((resolve) => {
+      this.timer = setTimeout(
+        () =>
+          resolve({
+            healthy: false,
+            data: {
+              error: messages.healthCheckTimeout(ms),
+              details: 'Check did not finish before the deadline',
+            },
+            durationMs: ms,
+          }),
+        ms,
+      );
+    });
+  }
+
+  clear(): void {
+    clearTimeout(this.timer);
+  }
+}

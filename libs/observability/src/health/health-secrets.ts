@@ -1,0 +1,41 @@
+import type { ResolvedObservabilityOptions } from '../options/resolved-options';
+import { passwordOf } from './secret-redactor';
+
+/**
+ * Every credential the options hold or point at: connection strings and their passwords,
+ * the pool's and the Redis client's passwords, SMTP and S3 secrets, the health and
+ * metrics tokens. The redactor masks each wherever a driver echoes it.
+ */
+export function collectSecrets(
+  options: ResolvedObservabilityOptions,
+): string[] {
+  const { health, metrics } = options;
+  const secrets: (string | undefined)[] = [health.token];
+  const pg = health.postgres;
+  if (pg) {
+    secrets.push(pg.connectionString, passwordOf(pg.connectionString));
+    const poolOptions = (
+      pg.pool as
+        | { options?: { password?: unknown; connectionString?: unknown } }
+        | undefined
+    )?.options;
+    const poolUrl = stringOr(poolOptions?.connectionString);
+    secrets.push(stringOr(poolOptions?.password), poolUrl, passwordOf(poolUrl));
+  }
+  const redisOptions = (
+    health.redis?.client as { options?: { password?: unknown } } | undefined
+  )?.options;
+  secrets.push(stringOr(redisOptions?.password));
+  secrets.push(
+    health.smtp?.auth?.pass,
+    health.s3?.credentials?.secretAccessKey,
+  );
+  const auth = metrics.auth;
+  if (auth)
+    secrets.push('bearerToken' in auth ? auth.bearerToken : auth.password);
+  return secrets.filter((s): s is string => typeof s === 'string' && s !== '');
+}
+
+function stringOr(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}

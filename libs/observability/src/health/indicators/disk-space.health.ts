@@ -1,0 +1,46 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  type HealthIndicatorResult,
+  HealthIndicatorService,
+} from '@nestjs/terminus';
+import { OBSERVABILITY_OPTIONS } from '../../observability.constants';
+import type { ResolvedObservabilityOptions } from '../../options/resolved-options';
+import { CheckRunner } from '../check-runner';
+import { HEALTH_CHECKS } from '../health-checks';
+import { DiskProbe } from '../probes/disk.probe';
+import { ProbeHealthIndicator } from './probe-health.indicator';
+
+/**
+ * Disk: free space of the root and the log directory (unhealthy below 10% free).
+ * A path that cannot be read is `down` with the reason, never silently healthy.
+ * Configured by `health.disk` (on by default); named to avoid Terminus' `DiskHealthIndicator`.
+ *
+ * @example
+ * ```ts
+ * @Get('health') @HealthCheck()
+ * check() { return this.health.check([() => this.disk.isHealthy('disk')]); }
+ * ```
+ */
+@Injectable()
+export class DiskSpaceHealthIndicator extends ProbeHealthIndicator {
+  constructor(
+    indicators: HealthIndicatorService,
+    runner: CheckRunner,
+    @Inject(OBSERVABILITY_OPTIONS) options: ResolvedObservabilityOptions,
+  ) {
+    const config = options.health.disk;
+    const target = config && new DiskProbe(config);
+    super(
+      indicators,
+      runner,
+      HEALTH_CHECKS.disk,
+      target && (() => target.run()),
+      'disk',
+    );
+  }
+
+  /** Runs the check (shared, bounded, masked) and reports it under `key`. Never throws. */
+  isHealthy(key = 'disk'): Promise<HealthIndicatorResult> {
+    return this.check(key);
+  }
+}

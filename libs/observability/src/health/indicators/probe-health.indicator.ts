@@ -1,0 +1,48 @@
+import type {
+  HealthIndicatorResult,
+  HealthIndicatorService,
+} from '@nestjs/terminus';
+import { messages } from '../../errors/messages';
+import type { CheckOutcome, CheckSpec, Probe } from '../check-outcome';
+import type { CheckRunner } from '../check-runner';
+
+/**
+ * Shared body of the indicators: runs the probe through the {@link CheckRunner}
+ * (timeout, one operation at a time, cache, metrics, masking) and turns the outcome
+ * into a Terminus result. Never throws: failures are `down` with a masked reason.
+ */
+export abstract class ProbeHealthIndicator {
+  protected constructor(
+    private readonly indicators: HealthIndicatorService,
+    private readonly runner: CheckRunner,
+    private readonly spec: CheckSpec,
+    private readonly probe: Probe | undefined,
+    private readonly option: string,
+  ) {}
+
+  /** Whether the module options configure this check. */
+  get configured(): boolean {
+    return this.probe !== undefined;
+  }
+
+  /** The check's outcome; an unconfigured check is `down` without running anything. */
+  outcome(): Promise<CheckOutcome> {
+    if (this.probe === undefined) {
+      return Promise.resolve({
+        healthy: false,
+        data: {
+          error: messages.healthCheckNotConfigured(this.option),
+          details: this.spec.failedDetails,
+        },
+        durationMs: 0,
+      });
+    }
+    return this.runner.run(this.spec, this.probe);
+  }
+
+  protected async check(key: string): Promise<HealthIndicatorResult> {
+    const session = this.indicators.check(key);
+    const { healthy, data } = await this.outcome();
+    return healthy ? session.up(data) : session.down(data);
+  }
+}

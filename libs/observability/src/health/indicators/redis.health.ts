@@ -1,0 +1,46 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  type HealthIndicatorResult,
+  HealthIndicatorService,
+} from '@nestjs/terminus';
+import { OBSERVABILITY_OPTIONS } from '../../observability.constants';
+import type { ResolvedObservabilityOptions } from '../../options/resolved-options';
+import { CheckRunner } from '../check-runner';
+import { HEALTH_CHECKS } from '../health-checks';
+import { RedisProbe } from '../probes/redis.probe';
+import { ProbeHealthIndicator } from './probe-health.indicator';
+
+/**
+ * Redis: SET/GET round trip on a namespaced key with a TTL (healthy below 100 ms),
+ * `connected_clients` and `used_memory_human`, on the app's own ioredis client.
+ * Configured by `health.redis`; usable in your own `@HealthCheck()` controller.
+ *
+ * @example
+ * ```ts
+ * @Get('health') @HealthCheck()
+ * check() { return this.health.check([() => this.redis.isHealthy('cache')]); }
+ * ```
+ */
+@Injectable()
+export class RedisHealthIndicator extends ProbeHealthIndicator {
+  constructor(
+    indicators: HealthIndicatorService,
+    runner: CheckRunner,
+    @Inject(OBSERVABILITY_OPTIONS) options: ResolvedObservabilityOptions,
+  ) {
+    const config = options.health.redis;
+    const target = config && new RedisProbe(config);
+    super(
+      indicators,
+      runner,
+      HEALTH_CHECKS.cache,
+      target && (() => target.run()),
+      'redis',
+    );
+  }
+
+  /** Runs the check (shared, bounded, masked) and reports it under `key`. Never throws. */
+  isHealthy(key = 'cache'): Promise<HealthIndicatorResult> {
+    return this.check(key);
+  }
+}

@@ -1,0 +1,66 @@
+import {
+  Inject,
+  Injectable,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
+import {
+  type HealthIndicatorResult,
+  HealthIndicatorService,
+} from '@nestjs/terminus';
+import { OBSERVABILITY_OPTIONS } from '../../observability.constants';
+import type { ResolvedObservabilityOptions } from '../../options/resolved-options';
+import { CheckRunner } from '../check-runner';
+import { HEALTH_CHECKS } from '../health-checks';
+import { S3Probe } from '../probes/s3.probe';
+import { ProbeHealthIndicator } from './probe-health.indicator';
+
+/**
+ * S3: `HeadBucket` through the optional peer `@aws-sdk/client-s3`.
+ * Configured by `health.s3`; usable in your own `@HealthCheck()` controller.
+ *
+ * @example
+ * ```ts
+ * @Get('health') @HealthCheck()
+ * check() { return this.health.check([() => this.s3.isHealthy('s3')]); }
+ * ```
+ */
+@Injectable()
+export class S3HealthIndicator
+  extends ProbeHealthIndicator
+  implements OnModuleInit, OnApplicationShutdown
+{
+  private readonly target: S3Probe | undefined;
+
+  constructor(
+    indicators: HealthIndicatorService,
+    runner: CheckRunner,
+    @Inject(OBSERVABILITY_OPTIONS) options: ResolvedObservabilityOptions,
+  ) {
+    const { s3: config, timeoutMs } = options.health;
+    const target = config && new S3Probe(config, timeoutMs);
+    super(
+      indicators,
+      runner,
+      HEALTH_CHECKS.s3,
+      target && ((signal) => target.run(signal)),
+      's3',
+    );
+    this.target = target;
+  }
+
+  /** Runs the check (shared, bounded, masked) and reports it under `key`. Never throws. */
+  isHealthy(key = 's3'): Promise<HealthIndicatorResult> {
+    return this.check(key);
+  }
+
+  /** @internal Loads the optional peer at bootstrap, not during the first probe. */
+  async onModuleInit(): Promise<void> {
+    await this.target?.prepare();
+  }
+
+  /** @internal */
+  async onApplicationShutdown(): Promise<void> {
+    await this.target?.close();
+  }
+}

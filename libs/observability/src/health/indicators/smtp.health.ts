@@ -1,0 +1,66 @@
+import {
+  Inject,
+  Injectable,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
+import {
+  type HealthIndicatorResult,
+  HealthIndicatorService,
+} from '@nestjs/terminus';
+import { OBSERVABILITY_OPTIONS } from '../../observability.constants';
+import type { ResolvedObservabilityOptions } from '../../options/resolved-options';
+import { CheckRunner } from '../check-runner';
+import { HEALTH_CHECKS } from '../health-checks';
+import { SmtpProbe } from '../probes/smtp.probe';
+import { ProbeHealthIndicator } from './probe-health.indicator';
+
+/**
+ * SMTP: connect, EHLO (and AUTH when configured) through the optional peer `nodemailer`.
+ * Configured by `health.smtp`; usable in your own `@HealthCheck()` controller.
+ *
+ * @example
+ * ```ts
+ * @Get('health') @HealthCheck()
+ * check() { return this.health.check([() => this.smtp.isHealthy('email')]); }
+ * ```
+ */
+@Injectable()
+export class SmtpHealthIndicator
+  extends ProbeHealthIndicator
+  implements OnModuleInit, OnApplicationShutdown
+{
+  private readonly target: SmtpProbe | undefined;
+
+  constructor(
+    indicators: HealthIndicatorService,
+    runner: CheckRunner,
+    @Inject(OBSERVABILITY_OPTIONS) options: ResolvedObservabilityOptions,
+  ) {
+    const { smtp: config, timeoutMs } = options.health;
+    const target = config && new SmtpProbe(config, timeoutMs);
+    super(
+      indicators,
+      runner,
+      HEALTH_CHECKS.email,
+      target && (() => target.run()),
+      'smtp',
+    );
+    this.target = target;
+  }
+
+  /** Runs the check (shared, bounded, masked) and reports it under `key`. Never throws. */
+  isHealthy(key = 'email'): Promise<HealthIndicatorResult> {
+    return this.check(key);
+  }
+
+  /** @internal Loads the optional peer at bootstrap, not during the first probe. */
+  async onModuleInit(): Promise<void> {
+    await this.target?.prepare();
+  }
+
+  /** @internal */
+  async onApplicationShutdown(): Promise<void> {
+    await this.target?.close();
+  }
+}

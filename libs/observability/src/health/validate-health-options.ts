@@ -1,0 +1,143 @@
+import type { ConfigProblem } from '../errors/observability-config.error';
+import { DEFAULT_HEALTH_OPTIONS as D } from './health-defaults';
+import type { HealthDetailsPolicy } from './health-options.interface';
+import { OptionChecks, show } from './option-checks';
+import type { ResolvedHealthOptions } from './resolved-health-options';
+import { resolveHealthTargets } from './validate-health-targets';
+
+const KNOWN = [
+  'enabled',
+  'paths',
+  'timeoutMs',
+  'deadlineMs',
+  'cacheTtlMs',
+  'details',
+  'token',
+  'drainDelayMs',
+  'version',
+  'postgres',
+  'redis',
+  'disk',
+  'smtp',
+  's3',
+  'application',
+] as const;
+const DETAILS: readonly HealthDetailsPolicy[] = [
+  'never',
+  'when-authorized',
+  'always',
+];
+const PATH_RE = /^\/[^\s?#]*$/;
+
+/**
+ * Validates the `health` section, pushing every problem as `health.<path>: message`,
+ * and returns it with defaults applied (meaningful only when no problem was pushed).
+ * `metricsPath` is reserved: a probe path equal to it would shadow `/metrics`.
+ */
+export function resolveHealthOptions(
+  input: unknown,
+  problems: ConfigProblem[],
+  metricsPath?: unknown,
+): ResolvedHealthOptions {
+  const c = new OptionChecks(problems);
+  const h = c.section(input, 'health', KNOWN) ?? {};
+  const enabled = c.boolean(h.enabled, D.enabled, 'health.enabled');
+  const pathsIn =
+    c.section(h.paths, 'health.paths', ['full', 'ready', 'live']) ?? {};
+  const paths = {
+    full: probePath(c, pathsIn.full, D.paths.full, 'full'),
+    ready: probePath(c, pathsIn.ready, D.paths.ready, 'ready'),
+    live: probePath(c, pathsIn.live, D.paths.live, 'live'),
+  };
+  const seen = new Map<string, string>();
+  for (const [name, path] of Object.entries(paths)) {
+    const bare =
+      path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+    const other = seen.get(bare);
+    if (other !== undefined)
+      c.push(
+        `health.paths.${name}`,
+        `must differ from health.paths.${other} (both ${show(bare)})`,
+      );
+    else if (
+      typeof metricsPath === 'string' &&
+      bare === metricsPath.replace(/(.)\/$/, '$1')
+    ) {
+      c.push(
+        `health.paths.${name}`,
+        `must differ from metrics.path (both ${show(bare)})`,
+      );
+    }
+    seen.set(bare, name);
+  }
+
+  const timeoutMs = c.integer(
+    h.timeoutMs,
+    D.timeoutMs,
+    'health.timeoutMs',
+    1,
+    60_000,
+  );
+  const deadlineMs = c.integer(
+    h.deadlineMs,
+    D.deadlineMs,
+    'health.deadlineMs',
+    1,
+    120_000,
+  );
+  if (timeoutMs > deadlineMs) {
+    c.push(
+      'health.timeoutMs',
+      `must not exceed health.deadlineMs (${timeoutMs} > ${deadlineMs})`,
+    );
+  }
+  const cacheTtlMs = c.integer(
+    h.cacheTtlMs,
+    D.cacheTtlMs,
+    'health.cacheTtlMs',
+    0,
+    3_600_000,
+  );
+  const details = h.details ?? D.details;
+  if (!DETAILS.includes(details as HealthDetailsPolicy)) {
+    c.push(
+      'health.details',
+      `must be one of ${DETAILS.map((d) => `"${d}"`).join(', ')} (got ${show(details)})`,
+    );
+  }
+  return {
+    enabled,
+    paths,
+    timeoutMs,
+    deadlineMs,
+    cacheTtlMs,
+    details: details as HealthDetailsPolicy,
+    token: c.optionalString(h.token, 'health.token', true),
+    drainDelayMs: c.integer(
+      h.drainDelayMs,
+      D.drainDelayMs,
+      'health.drainDelayMs',
+      0,
+      120_000,
+    ),
+    version: c.string(h.version, D.version, 'health.version'),
+    ...resolveHealthTargets(h, c),
+  };
+}
+
+function probePath(
+  c: OptionChecks,
+  value: unknown,
+  fallback: string,
+  name: string,
+): string {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'string' || !PATH_RE.test(value) || value === '/') {
+    c.push(
+      `health.paths.${name}`,
+      `must start with "/", not be "/" and contain no spaces, "?" or "#" (got ${show(value)})`,
+    );
+    return fallback;
+  }
+  return value;
+}

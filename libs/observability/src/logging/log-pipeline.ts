@@ -1,0 +1,104 @@
+import type { Logger } from 'pino';
+import { type ClientIpResolver, createClientIpResolver } from './client-ip';
+import { type DropListener, LogSink } from './log-sink';
+import type {
+  LogLevelName,
+  ResolvedLogFile,
+  ResolvedLoggingOptions,
+} from './logging-options.interface';
+import { ChannelRouter, createLogger } from './log-channels';
+import { Redactor } from './redactor';
+import { RotatingFileTarget, StdoutTarget } from './sink-targets';
+
+/** A level a line is written at. */
+export type WriteLevel = Exclude<LogLevelName, 'silent'>;
+
+/**
+ * Owns the JSON loggers and their destinations: the main stream (stdout and/or a
+ * file), plus the `security` and `error` channel files. One pino instance per
+ * channel, no per-request child loggers: request context is added at write time.
+ */
+export class LogPipeline {
+  readonly redactor: Redactor;
+  /** `request.ip` under the `trustProxy` setting. */
+  readonly clientIp: ClientIpResolver;
+  private readonly main: Logger;
+  private readonly security: Logger;
+  private readonly sinks: LogSink[] = [];
+  private readonly onExit = () => this.flushSync();
+
+  constructor(
+    options: ResolvedLoggingOptions,
+    onDrop: DropListener,
+    onRotateError?: (error: unknown) => void,
+  ) {
+    this.redactor = new Redactor(options.redact, options.maxValueLength);
+    this.clientIp = createClientIpResolver(options.trustProxy);
+    const sink = (name: string, file: ResolvedLogFile | undefined) => {
+      const created = new LogSink(
+        file
+          ? new RotatingFileTarget(name, file, onRotateError)
+          : new StdoutTarget(),
+        onDrop,
+      );
+      this.sinks.push(created);
+      return created;
+    };
+    const main: LogSink[] = [];
+    if (options.stdout) main.push(sink('stdout', undefined));
+    if (options.files.main) main.push(sink('main', options.files.main));
+    const error = options.files.error
+      ? sink('error', options.files.error)
+      : undefined;
+    const security = options.files.security
+      ? sink('security', options.files.security)
+      : undefined;
+    this.main = createLogger(options.level, new ChannelRouter(main, error), {});
+    this.security = createLogger(
+      options.level,
+      new ChannelRouter(security ? [...main, security] : main, error),
+      { logger: 'security', channel: 'security' },
+    );
+    process.once('exit', this.onExit);
+  }
+
+  /** Writes one main-stream line (`fields` already sanitized). */
+  write(level: WriteLevel, fields: object, message: string): void {
+    this.main[level](fields, message);
+  }
+
+  /** Writes one `security` channel line. */
+  writeSecurity(level: WriteLevel, fields: object, message: string): void {
+    this.security[level](fields, message);
+  }
+
+  isLevelEnabled(level: WriteLevel): boolean {
+    return this.main.isLevelEnabled(level);
+  }
+
+  setLevel(level: LogLevelName): void {
+    this.main.level = level;
+    this.security.level = level;
+  }
+
+  /** Writes every queued line now (shutdown, tests). */
+  flushSync(): void {
+    for (const sink of this.sinks) sink.flushSync();
+  }
+
+  /**
+   * Flushes and switches to writing each line at once, for the rest of the process's
+   * life: shutdown hooks log after ours, and a signal may end the process before
+   * another event-loop turn.
+   */
+  flushOnEveryWrite(): void {
+    process.removeListener('exit', this.onExit);
+    for (const sink of this.sinks) sink.setSync();
+  }
+
+  /** Flushes and closes every destination. */
+  close(): void {
+    process.removeListener('exit', this.onExit);
+    for (const sink of this.sinks) sink.close();
+  }
+}

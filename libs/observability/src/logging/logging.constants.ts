@@ -1,0 +1,2 @@
+/** Injection token of the process's {@link LogPipeline} (internal). */
+export const LOG_PIPELINE = 'OBSERVABILITY:LOG_PIPELINE';

@@ -1,0 +1,80 @@
+import type { RateLimitedLogger } from '../diagnostics/rate-limited-logger';
+import { messages } from '../errors/messages';
+import type { RouteResolver } from '../http/route-template';
+import { UNMATCHED_ENDPOINT } from '../metrics/metric-names';
+import type { LogPipeline, WriteLevel } from './log-pipeline';
+import type { LogUserExtractor } from './logging-options.interface';
+import type { RequestStore } from './request-context';
+
+/** `request.status` of a request whose client went away before the response finished. */
+export const ABORTED_STATUS = 499;
+
+/**
+ * Writes the one line per finished request: `request { method, path, route, query?,
+ * status, duration_ms, user, ip, user_agent }`. The message names the route template,
+ * never the raw path, so it stays short and free of ids and tokens.
+ */
+export class RequestLog {
+  constructor(
+    private readonly pipeline: LogPipeline,
+    private readonly resolveRoute: RouteResolver,
+    private readonly userId: LogUserExtractor,
+    private readonly log: RateLimitedLogger,
+  ) {}
+
+  write(store: RequestStore): void {
+    try {
+      const { req, res } = store;
+      if (req === undefined || res === undefined) return;
+      const finished = res.writableFinished;
+      const status = finished ? res.statusCode : ABORTED_STATUS;
+      const level: WriteLevel =
+        status >= 500 ? 'error' : status >= 400 || !finished ? 'warn' : 'info';
+      if (!this.pipeline.isLevelEnabled(level)) return;
+      const r = this.pipeline.redactor;
+      const url = req.url ?? '/';
+      const q = url.indexOf('?');
+      const method = r.text(req.method ?? 'UNKNOWN');
+      const route = this.resolveRoute(req) ?? UNMATCHED_ENDPOINT;
+      const userAgent = req.headers['user-agent'];
+      const request: Record<string, unknown> = {
+        method,
+        path: r.text(q === -1 ? url : url.slice(0, q)),
+        route,
+        status,
+        duration_ms:
+          Math.round((performance.now() - store.start) * 1000) / 1000,
+        user: store.user ?? this.user(store.frameworkRequest ?? req),
+        ip:
+          this.pipeline.clientIp(
+            store.remoteAddress,
+            req.headers['x-forwarded-for'],
+          ) ?? null,
+        user_agent: userAgent === undefined ? null : r.text(userAgent),
+      };
+      if (q !== -1) request.query = r.query(url.slice(q + 1));
+      if (!finished) request.aborted = true;
+      const fields: Record<string, unknown> = {
+        logger: 'http',
+        correlation_id: store.correlationId,
+        request,
+      };
+      if (store.traceId !== undefined) {
+        fields.trace_id = store.traceId;
+        fields.span_id = store.spanId;
+      }
+      this.pipeline.write(level, fields, `${method} ${route} ${status}`);
+    } catch (error) {
+      this.log.warn('request-log', messages.requestLogFailed(), error);
+    }
+  }
+
+  private user(request: unknown): string | null {
+    try {
+      const id = this.userId(request);
+      return id === undefined || id === null ? null : String(id).slice(0, 128);
+    } catch {
+      return null;
+    }
+  }
+}

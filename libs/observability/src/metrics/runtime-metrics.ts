@@ -1,0 +1,60 @@
+import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { metrics } from '@opentelemetry/api';
+import { OBSERVABILITY_OPTIONS, OBSERVABILITY_SDK } from '../observability.constants';
+import type { ResolvedObservabilityOptions } from '../options/resolved-options';
+import { PACKAGE_NAME, PACKAGE_VERSION } from '../package-info';
+import type { RunningSdk } from '../sdk/running-sdk';
+
+/**
+ * Process and Node.js runtime metrics under the names Prometheus users know from
+ * prom-client (`process_cpu_seconds_total`, `process_resident_memory_bytes`, ...), read
+ * only when scraped, so they cost nothing between scrapes. Unprefixed on purpose: the
+ * runtime dashboard works for any service.
+ */
+@Injectable()
+export class RuntimeMetrics implements OnApplicationShutdown {
+  private readonly loopDelay: IntervalHistogram | undefined;
+
+  constructor(
+    @Inject(OBSERVABILITY_OPTIONS) options: ResolvedObservabilityOptions,
+    @Inject(OBSERVABILITY_SDK) sdk: RunningSdk,
+  ) {
+    if (!options.metrics.enabled || sdk.metricReader === undefined) return;
+    const meter = metrics.getMeter(PACKAGE_NAME, PACKAGE_VERSION);
+    const loopDelay = (this.loopDelay = monitorEventLoopDelay({ resolution: 20 }));
+    loopDelay.enable();
+
+    meter
+      .createObservableCounter('process_cpu_seconds_total', {
+        description: 'User and system CPU time spent by the process, in seconds',
+      })
+      .addCallback((result) => {
+        const { user, system } = process.cpuUsage();
+        result.observe((user + system) / 1e6);
+      });
+    meter
+      .createObservableGauge('process_resident_memory_bytes', { description: 'Resident set size in bytes' })
+      .addCallback((result) => result.observe(process.memoryUsage.rss()));
+    meter
+      .createObservableGauge('nodejs_heap_used_bytes', { description: 'V8 heap used, in bytes' })
+      .addCallback((result) => result.observe(process.memoryUsage().heapUsed));
+    meter
+      .createObservableGauge('nodejs_eventloop_delay_p99_seconds', {
+        description: '99th percentile event loop delay since the previous scrape, in seconds',
+      })
+      .addCallback((result) => {
+        result.observe(loopDelay.percentile(99) / 1e9);
+        loopDelay.reset();
+      });
+    meter
+      .createObservableGauge('process_start_time_seconds', {
+        description: 'Start time of the process since the Unix epoch, in seconds',
+      })
+      .addCallback((result) => result.observe(Math.round(Date.now() / 1000 - process.uptime())));
+  }
+
+  onApplicationShutdown(): void {
+    this.loopDelay?.disable();
+  }
+}

@@ -1,0 +1,45 @@
+import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
+import type { tracing } from '@opentelemetry/sdk-node';
+import type { DiagnosticReporter, TelemetryStats } from './diagnostics';
+
+/**
+ * Wraps a span exporter to count failed exports and the spans they lose, and to warn
+ * (rate-limited) instead of failing silently, which is what OpenTelemetry does without
+ * a diagnostic logger.
+ */
+export class MonitoredSpanExporter implements tracing.SpanExporter {
+  constructor(
+    private readonly inner: tracing.SpanExporter,
+    private readonly destination: string,
+    private readonly stats: TelemetryStats,
+    private readonly reporter: DiagnosticReporter,
+  ) {}
+
+  export(
+    spans: tracing.ReadableSpan[],
+    resultCallback: (result: ExportResult) => void,
+  ): void {
+    this.inner.export(spans, (result) => {
+      if (result.code === ExportResultCode.SUCCESS) {
+        this.stats.spansExported += spans.length;
+      } else {
+        this.stats.spanExportFailures++;
+        this.stats.spansDropped += spans.length;
+        this.reporter.warn(
+          'trace-export',
+          `Exporting spans to ${this.destination} failed; ${spans.length} spans were dropped (requests are not affected)`,
+          result.error,
+        );
+      }
+      resultCallback(result);
+    });
+  }
+
+  shutdown(): Promise<void> {
+    return this.inner.shutdown();
+  }
+
+  forceFlush(): Promise<void> {
+    return this.inner.forceFlush?.() ?? Promise.resolve();
+  }
+}

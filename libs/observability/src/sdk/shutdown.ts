@@ -1,0 +1,41 @@
+import { context, metrics, propagation, trace } from '@opentelemetry/api';
+import type { NodeSDK } from '@opentelemetry/sdk-node';
+import { getRunningSdk, setRunningSdk, type RunningSdk } from './running-sdk';
+
+/**
+ * Flushes the last batch and stops every signal, giving up after `timeoutMs` (an
+ * exporter that is down must not hold the process). Then clears the OpenTelemetry
+ * globals and the registry, so a later `startObservability()` starts afresh.
+ */
+export async function shutdownSdk(
+  sdk: NodeSDK,
+  running: RunningSdk,
+  timeoutMs: number,
+): Promise<void> {
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, timeoutMs);
+    timer.unref();
+    sdk.shutdown().then(
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        running.reporter.warn(
+          'shutdown',
+          'Flushing telemetry at shutdown failed',
+          error,
+        );
+        resolve();
+      },
+    );
+  });
+  if (getRunningSdk() === running) {
+    trace.disable();
+    metrics.disable();
+    propagation.disable();
+    context.disable();
+    setRunningSdk(undefined);
+  }
+}

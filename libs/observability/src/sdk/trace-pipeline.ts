@@ -1,0 +1,144 @@
+import { createRequire } from 'node:module';
+import type {
+  Context,
+  TextMapGetter,
+  TextMapPropagator,
+  TextMapSetter,
+} from '@opentelemetry/api';
+import {
+  CompositePropagator,
+  W3CBaggagePropagator,
+  W3CTraceContextPropagator,
+} from '@opentelemetry/core';
+import { OTLPTraceExporter as OTLPJsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as OTLPProtoTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { JaegerPropagator } from '@opentelemetry/propagator-jaeger';
+import { tracing } from '@opentelemetry/sdk-node';
+import { messages } from '../errors/messages';
+import { ObservabilityConfigError } from '../errors/observability-config.error';
+import { CountingBatchSpanProcessor } from './counting-batch-span-processor';
+import type { DiagnosticReporter, TelemetryStats } from './diagnostics';
+import { MonitoredSpanExporter } from './monitored-span-exporter';
+import type { ResolvedTraceOptions } from './trace-options';
+
+/** ParentBased(TraceIdRatio), or the ratio alone when the sampler asked for no parent. */
+export function createSampler(options: ResolvedTraceOptions): tracing.Sampler {
+  const { parentBased, ratio } = options.sampler;
+  const root =
+    ratio >= 1
+      ? new tracing.AlwaysOnSampler()
+      : ratio <= 0
+        ? new tracing.AlwaysOffSampler()
+        : new tracing.TraceIdRatioBasedSampler(ratio);
+  return parentBased ? new tracing.ParentBasedSampler({ root }) : root;
+}
+
+/**
+ * W3C trace context and baggage in and out; Jaeger's `uber-trace-id` accepted on the way
+ * in (from services still on Jaeger clients) but never sent. W3C wins when both arrive.
+ */
+export function createPropagator(): TextMapPropagator {
+  return new CompositePropagator({
+    propagators: [
+      new ExtractOnlyPropagator(new JaegerPropagator()),
+      new W3CTraceContextPropagator(),
+      new W3CBaggagePropagator(),
+    ],
+  });
+}
+
+class ExtractOnlyPropagator implements TextMapPropagator {
+  constructor(private readonly inner: TextMapPropagator) {}
+  inject(_context: Context, _carrier: unknown, _setter: TextMapSetter): void {}
+  extract(context: Context, carrier: unknown, getter: TextMapGetter): Context {
+    return this.inner.extract(context, carrier, getter);
+  }
+  fields(): string[] {
+    return [];
+  }
+}
+
+/** The span processors for the chosen exporter; none when tracing is off. */
+export function createSpanProcessors(
+  options: ResolvedTraceOptions,
+  stats: TelemetryStats,
+  reporter: DiagnosticReporter,
+): tracing.SpanProcessor[] {
+  if (options.exporter === 'none') return [];
+  const [exporter, destination] = createExporter(options);
+  const monitored = new MonitoredSpanExporter(
+    exporter,
+    destination,
+    stats,
+    reporter,
+  );
+  // Explicit bounds: at most 2,048 spans wait in memory; beyond that they are dropped and counted.
+  return [
+    new CountingBatchSpanProcessor(
+      monitored,
+      {
+        maxQueueSize: 2048,
+        maxExportBatchSize: 512,
+        scheduledDelayMillis: 1_000,
+        exportTimeoutMillis: 10_000,
+      },
+      stats,
+      reporter,
+    ),
+  ];
+}
+
+function createExporter(
+  options: ResolvedTraceOptions,
+): [tracing.SpanExporter, string] {
+  switch (options.exporter) {
+    case 'console':
+      return [new tracing.ConsoleSpanExporter(), 'the console'];
+    case 'jaeger': {
+      const { endpoint, agentHost, agentPort } = options.jaeger;
+      const { JaegerExporter } = loadJaegerExporter();
+      return agentHost !== undefined
+        ? [
+            new JaegerExporter({ host: agentHost, port: agentPort }),
+            `the Jaeger agent at ${agentHost}:${agentPort}`,
+          ]
+        : [new JaegerExporter({ endpoint }), endpoint];
+    }
+    default: {
+      const Exporter =
+        options.protocol === 'http/json'
+          ? OTLPJsonTraceExporter
+          : OTLPProtoTraceExporter;
+      return [
+        new Exporter({ url: options.endpoint, timeoutMillis: 10_000 }),
+        options.endpoint,
+      ];
+    }
+  }
+}
+
+interface JaegerModule {
+  JaegerExporter: new (config: {
+    endpoint?: string;
+    host?: string;
+    port?: number;
+  }) => tracing.SpanExporter;
+}
+
+// An optional peer: loaded only when chosen, so apps without it never load thrift.
+function loadJaegerExporter(): JaegerModule {
+  const require = createRequire(`${process.cwd()}/`);
+  try {
+    return require('@opentelemetry/exporter-jaeger') as JaegerModule;
+  } catch {
+    try {
+      return createRequire(__filename)(
+        '@opentelemetry/exporter-jaeger',
+      ) as JaegerModule;
+    } catch {
+      throw new ObservabilityConfigError('Observability SDK', [
+        { path: 'traces.exporter', message: messages.jaegerExporterMissing() },
+      ]);
+    }
+  }
+}

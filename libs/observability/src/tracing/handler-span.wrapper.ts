@@ -1,0 +1,89 @@
+import { HttpException } from '@nestjs/common';
+import { type Span, SpanStatusCode, type Tracer } from '@opentelemetry/api';
+import { finalize, isObservable, tap } from 'rxjs';
+
+type Handler = (this: unknown, ...args: unknown[]) => unknown;
+
+const ORIGINAL = Symbol.for('@prs/nestjs-observability:original-handler');
+
+/** Whether `fn` is already one of our wrappers. */
+export function isWrappedHandler(fn: unknown): boolean {
+  return typeof fn === 'function' && ORIGINAL in fn;
+}
+
+/**
+ * Wraps a controller method in an active span named `Controller.method`, so the
+ * queries and commands it runs become its children. The wrapper keeps the method's
+ * name and every Reflect metadata key Nest reads (route, guards, pipes, ...), returns
+ * the same value (a promise or observable is followed to its end) and rethrows the
+ * same error. 4xx `HttpException`s are outcomes, not span errors.
+ */
+export function wrapHandler(
+  tracer: Tracer,
+  controller: string,
+  method: string,
+  original: Handler,
+): Handler {
+  const name = `${controller}.${method}`;
+  const attributes = {
+    'code.function.name': name,
+    'nestjs.type': 'handler',
+    'nestjs.controller': controller,
+    'nestjs.callback': method,
+  };
+  const wrapped = function (this: unknown, ...args: unknown[]): unknown {
+    return tracer.startActiveSpan(name, { attributes }, (span) => {
+      let result: unknown;
+      try {
+        result = original.apply(this, args);
+      } catch (error) {
+        fail(span, error);
+        span.end();
+        throw error;
+      }
+      if (isObservable(result)) {
+        return (result).pipe(
+          tap({ error: (error: unknown) => fail(span, error) }),
+          finalize(() => span.end()),
+        );
+      }
+      if (isPromiseLike(result)) {
+        return result.then(
+          (value) => {
+            span.end();
+            return value;
+          },
+          (error: unknown) => {
+            fail(span, error);
+            span.end();
+            throw error;
+          },
+        );
+      }
+      span.end();
+      return result;
+    });
+  };
+  Object.defineProperty(wrapped, 'name', { value: original.name });
+  Object.defineProperty(wrapped, ORIGINAL, { value: original });
+  for (const key of Reflect.getMetadataKeys(original) as unknown[]) {
+    Reflect.defineMetadata(key, Reflect.getMetadata(key, original), wrapped);
+  }
+  return wrapped;
+}
+
+function fail(span: Span, error: unknown): void {
+  if (error instanceof HttpException && error.getStatus() < 500) {
+    span.setAttribute('nestjs.exception.status', error.getStatus());
+    return;
+  }
+  if (error instanceof Error) span.recordException(error);
+  span.setStatus({
+    code: SpanStatusCode.ERROR,
+    message: error instanceof Error ? error.message : String(error),
+  });
+}
+
+function isPromiseLike(value: unknown): value is Promise<unknown> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
+}

@@ -1,0 +1,96 @@
+import type { ModuleMetadata } from '@nestjs/common';
+import { Test, type TestingModuleBuilder } from '@nestjs/testing';
+import { context, trace, type Meter } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
+import { ACTIVE_USERS_PROVIDERS } from '../../libs/observability/src/active-users/active-users.providers';
+import { BUSINESS_EVENTS_PROVIDERS } from '../../libs/observability/src/business-events/business-events.providers';
+import { PrsMetrics } from '../../libs/observability/src/metrics/prs-metrics';
+import { OBSERVABILITY_OPTIONS } from '../../libs/observability/src/observability.constants';
+import type { ObservabilityModuleOptions } from '../../libs/observability/src/options/observability-options.interface';
+import type { ResolvedObservabilityOptions } from '../../libs/observability/src/options/resolved-options';
+import { resolveModuleOptions } from '../../libs/observability/src/options/validate-options';
+
+/** A pull reader for `collect()` in tests. */
+class TestReader extends MetricReader {
+  protected onForceFlush(): Promise<void> {
+    return Promise.resolve();
+  }
+  protected onShutdown(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+/** Metrics and spans captured in the Jest process. */
+export interface InProcessTelemetry {
+  meter: Meter;
+  reader: MetricReader;
+  spans: InMemorySpanExporter;
+  /** Shuts the providers down and resets the OpenTelemetry globals. */
+  shutdown(): Promise<void>;
+}
+
+/**
+ * An in-process MeterProvider and a global tracer provider with an in-memory span
+ * exporter and an AsyncLocalStorage context manager. `startObservability()` cannot
+ * run in Jest 30: its loader hook calls `module.register()`, which Jest refuses.
+ */
+export function startInProcessTelemetry(): InProcessTelemetry {
+  const reader = new TestReader();
+  const meterProvider = new MeterProvider({ readers: [reader] });
+  const spans = new InMemorySpanExporter();
+  const tracerProvider = new BasicTracerProvider({
+    spanProcessors: [new SimpleSpanProcessor(spans)],
+  });
+  context.setGlobalContextManager(
+    new AsyncLocalStorageContextManager().enable(),
+  );
+  trace.setGlobalTracerProvider(tracerProvider);
+  return {
+    meter: meterProvider.getMeter('@prs/nestjs-observability'),
+    reader,
+    spans,
+    async shutdown() {
+      await meterProvider.shutdown();
+      await tracerProvider.shutdown();
+      trace.disable();
+      context.disable();
+    },
+  };
+}
+
+/**
+ * A testing module with what ObservabilityModule provides for business events and
+ * active users, recording on `meter`. In-process Jest cannot load the full module on
+ * Node 20: `@nestjs/terminus` is ESM-only and Jest's CommonJS runtime cannot `require()`
+ * it there. The fixture-process e2e tests use the real module.
+ */
+export function businessTestingModule(
+  meter: Meter,
+  options: ObservabilityModuleOptions,
+  metadata: ModuleMetadata = {},
+): TestingModuleBuilder {
+  return Test.createTestingModule({
+    ...metadata,
+    providers: [
+      {
+        provide: OBSERVABILITY_OPTIONS,
+        useValue: resolveModuleOptions(options),
+      },
+      {
+        provide: PrsMetrics,
+        useFactory: (resolved: ResolvedObservabilityOptions) =>
+          new PrsMetrics(meter, resolved),
+        inject: [OBSERVABILITY_OPTIONS],
+      },
+      ...BUSINESS_EVENTS_PROVIDERS,
+      ...ACTIVE_USERS_PROVIDERS,
+      ...(metadata.providers ?? []),
+    ],
+  });
+}

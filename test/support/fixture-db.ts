@@ -1,0 +1,32 @@
+import { execFileSync } from 'node:child_process';
+
+/** Creates the fixture table in the machine's Postgres (database `test`) with one known row. */
+export function prepareFixtureTable(): void {
+  execFileSync(
+    'psql',
+    [
+      '-h',
+      '127.0.0.1',
+      '-U',
+      'postgres',
+      '-d',
+      'test',
+      '-v',
+      'ON_ERROR_STOP=1',
+      '-q',
+      '-c',
+      'CREATE TABLE IF NOT EXISTS fixture_deals (id serial PRIMARY KEY, title text NOT NULL); ' +
+        "INSERT INTO fixture_deals (id, title) VALUES (1, 'first') ON CONFLICT (id) DO UPDATE SET title = 'first'; " +
+        "SELECT setval('fixture_deals_id_seq', GREATEST((SELECT max(id) FROM fixture_deals), 1));",
+    ],
+    { stdio: 'pipe', timeout: 30_000 },
+  );
+}
+
+/** Deletes the fixture's cache keys from the machine's Redis. */
+export function clearFixtureCache(): void {
+  execFileSync('redis-cli', ['-h', '127.0.0.1', 'del', 'fixture:deal:1'], {
+    stdio: 'pipe',
+    timeout: 10_000,
+  });
+}
