@@ -21,8 +21,16 @@ const TOKEN = 'health-token-7f3a';
 const AUTH = { authorization: `Bearer ${TOKEN}` };
 const TIMEOUT_MS = 400;
 const DEADLINE_MS = 600;
-// HTTP round trip and scheduling on a busy 2-core machine, on top of the deadline.
-const SLACK_MS = 400;
+// Timer and event-loop lag inside the app, on top of the deadline (Server-Timing).
+const SERVER_SLACK_MS = 150;
+// What the test process itself adds on a busy 2-core machine (connections, scheduling).
+const CLIENT_SLACK_MS = 1500;
+
+/** Answered within the deadline: exactly at the server, loosely as the client saw it. */
+function expectWithinDeadline(answer: Answer): void {
+  expect(answer.serverMs).toBeLessThan(DEADLINE_MS + SERVER_SLACK_MS);
+  expect(answer.ms).toBeLessThan(DEADLINE_MS + CLIENT_SLACK_MS);
+}
 const OPTIONS = {
   health: {
     token: TOKEN,
@@ -52,10 +60,10 @@ async function expectDownEveryPoll(
       body: { status: 'unhealthy', checks: { [check]: { healthy: false } } },
     });
     expect(live).toMatchObject({ status: 200, body: { status: 'alive' } });
-    expect(ready.ms).toBeLessThan(DEADLINE_MS + SLACK_MS);
-    expect(full.ms).toBeLessThan(DEADLINE_MS + SLACK_MS);
-    // Never waits on a dependency: a hung check would hold it for at least TIMEOUT_MS.
-    expect(live.ms).toBeLessThan(TIMEOUT_MS);
+    expectWithinDeadline(ready);
+    expectWithinDeadline(full);
+    // Never waits on a dependency: answered synchronously at the server.
+    expect(live.serverMs).toBeLessThan(50);
     answers.push(ready, full);
   }
   return answers;
@@ -72,15 +80,15 @@ describe.each(ADAPTERS)('Redis stopped (%s)', (adapter) => {
     });
   });
   afterAll(async () => {
-    await app.stop();
-    await redis.stop();
+    await app?.stop();
+    await redis?.stop();
   });
 
   it('turns ready and full to 503 within the deadline while live stays 200', async () => {
     // Ready once the app's ioredis client has connected.
-    await pollUntil(app.url('/health/ready'), (a) => a.status === 200, 5_000);
+    await pollUntil(app.url('/health/ready'), (a) => a.status === 200, 15_000);
     await redis.stop();
-    await pollUntil(app.url('/health/ready'), (a) => a.status === 503, 5_000);
+    await pollUntil(app.url('/health/ready'), (a) => a.status === 503, 15_000);
     await expectDownEveryPoll(app, 'cache');
     const { body } = await timedGet(app.url('/health/ready'), AUTH);
     expect(body).toEqual({
@@ -110,19 +118,19 @@ describe.each(ADAPTERS)('Redis frozen with SIGSTOP (%s)', (adapter) => {
     });
   });
   afterAll(async () => {
-    redis.thaw();
-    await app.stop();
-    await redis.stop();
+    redis?.thaw();
+    await app?.stop();
+    await redis?.stop();
   });
 
   it('times the cache check out, answers within the deadline, keeps live at 200, recovers on SIGCONT', async () => {
     // Ready once the app's ioredis client has connected.
-    await pollUntil(app.url('/health/ready'), (a) => a.status === 200, 5_000);
+    await pollUntil(app.url('/health/ready'), (a) => a.status === 200, 15_000);
     redis.freeze();
     const first = await timedGet(app.url('/health/ready'), AUTH);
     expect(first.status).toBe(503);
-    expect(first.ms).toBeGreaterThanOrEqual(TIMEOUT_MS - 5);
-    expect(first.ms).toBeLessThan(DEADLINE_MS + SLACK_MS);
+    expect(first.serverMs).toBeGreaterThanOrEqual(TIMEOUT_MS - 5);
+    expectWithinDeadline(first);
     expect((first.body as { checks: object }).checks).toEqual({
       database: expect.objectContaining({ healthy: true }),
       cache: {
@@ -133,7 +141,7 @@ describe.each(ADAPTERS)('Redis frozen with SIGSTOP (%s)', (adapter) => {
     });
     await expectDownEveryPoll(app, 'cache');
     redis.thaw();
-    await pollUntil(app.url('/health/ready'), (a) => a.status === 200, 5_000);
+    await pollUntil(app.url('/health/ready'), (a) => a.status === 200, 15_000);
   });
 });
 
@@ -149,9 +157,9 @@ describe.each(ADAPTERS)('Postgres unreachable: closed port (%s)', (adapter) => {
     const cacheUp = (a: Answer) =>
       (a.body as { checks?: { cache?: { healthy?: boolean } } }).checks?.cache
         ?.healthy === true;
-    await pollUntil(app.url('/health/ready'), cacheUp, 5_000);
+    await pollUntil(app.url('/health/ready'), cacheUp, 15_000);
   });
-  afterAll(() => app.stop());
+  afterAll(() => app?.stop());
 
   it('reports "connection refused", 503 within the deadline, live 200', async () => {
     await expectDownEveryPoll(app, 'database');
@@ -205,8 +213,8 @@ describe.each(ADAPTERS)(
       });
     });
     afterAll(async () => {
-      await app.stop();
-      await hanging.close();
+      await app?.stop();
+      await hanging?.close();
     });
 
     it('shares one check among 50 concurrent probes: one connection, one application call', async () => {
@@ -214,18 +222,14 @@ describe.each(ADAPTERS)(
         Array.from({ length: 50 }, () => timedGet(app.url('/health/ready'))),
       );
       expect(ready.map((a) => a.status)).toEqual(Array(50).fill(503));
-      expect(Math.max(...ready.map((a) => a.ms))).toBeLessThan(
-        DEADLINE_MS + SLACK_MS,
-      );
+      ready.forEach(expectWithinDeadline);
       expect(hanging.accepted()).toBe(1);
 
       const full = await Promise.all(
         Array.from({ length: 50 }, () => timedGet(app.url('/api/health/'))),
       );
       expect(full.map((a) => a.status)).toEqual(Array(50).fill(503));
-      expect(Math.max(...full.map((a) => a.ms))).toBeLessThan(
-        DEADLINE_MS + SLACK_MS,
-      );
+      full.forEach(expectWithinDeadline);
       expect(
         (await timedGet(app.url('/api/fixture-health/calls'))).body,
       ).toEqual({ application: 1 });

@@ -36,9 +36,13 @@ describe.each(ADAPTERS)(
     beforeAll(async () => {
       app = await startHealthFixture(adapter, OPTIONS, ENV);
       // Healthy once the app's ioredis client has connected.
-      await pollUntil(app.url('/health/ready'), (a) => a.status === 200, 5_000);
+      await pollUntil(
+        app.url('/health/ready'),
+        (a) => a.status === 200,
+        15_000,
+      );
     });
-    afterAll(() => app.stop());
+    afterAll(() => app?.stop());
 
     it('GET /api/health/ answers 200 with a flag per check and no details for anonymous callers', async () => {
       for (const path of ['/api/health/', '/api/health']) {
@@ -130,6 +134,8 @@ describe.each(ADAPTERS)(
       const head = await fetch(app.url('/health/ready'), { method: 'HEAD' });
       expect(head.status).toBe(200);
       expect(await head.text()).toBe('');
+      expect(head.headers.get('cache-control')).toBe('no-store');
+      expect(head.headers.get('server-timing')).toMatch(/^health;dur=\d+\.\d$/);
     });
 
     it('makes the indicators usable in a user @HealthCheck() controller (Terminus)', async () => {
@@ -194,12 +200,14 @@ describe.each(ADAPTERS)(
         {
           health: {
             paths: { full: '/status/full', ready: '/ready', live: '/live' },
+            details: 'never',
+            token: TOKEN,
           },
         },
         { FIXTURE_GLOBAL_GUARD: 'deny' },
       );
     });
-    afterAll(() => app.stop());
+    afterAll(() => app?.stop());
 
     it('serves configured paths despite a deny-all global guard, and nothing at the defaults', async () => {
       expect((await timedGet(app.url('/status/full'))).status).toBe(200);
@@ -213,6 +221,20 @@ describe.each(ADAPTERS)(
         (await timedGet(app.url('/api/fixture-health/calls'))).status,
       ).toBe(403);
     });
+
+    it('shows no details to anyone with details: never, not even with the token', async () => {
+      const { body } = await timedGet(app.url('/status/full'), AUTH);
+      expect(body).toEqual({
+        status: 'healthy',
+        timestamp: ISO_TIMESTAMP,
+        version: 'unknown',
+        checks: {
+          disk: { healthy: true },
+          external_services: { healthy: true, services: {} },
+          application: { healthy: true },
+        },
+      });
+    });
   },
 );
 
@@ -221,7 +243,7 @@ describe.each(ADAPTERS)('health with metrics disabled (%s)', (adapter) => {
   beforeAll(async () => {
     app = await startHealthFixture(adapter, { metrics: { enabled: false } });
   });
-  afterAll(() => app.stop());
+  afterAll(() => app?.stop());
 
   it('still serves the probes', async () => {
     expect((await timedGet(app.url('/health/live'))).status).toBe(200);
@@ -238,7 +260,7 @@ describe('health disabled', () => {
   beforeAll(async () => {
     app = await startHealthFixture('express', { health: { enabled: false } });
   });
-  afterAll(() => app.stop());
+  afterAll(() => app?.stop());
 
   it('serves no probe', async () => {
     expect((await timedGet(app.url('/health/live'))).status).toBe(404);

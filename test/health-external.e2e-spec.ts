@@ -19,7 +19,8 @@ import {
 
 const TIMEOUT_MS = 1500;
 const DEADLINE_MS = 2000;
-const SLACK_MS = 400;
+// Timer and event-loop lag inside the app, on top of the deadline (Server-Timing).
+const SERVER_SLACK_MS = 150;
 const BUCKET = 'prs-media';
 const S3_KEYS = { accessKeyId: 'AKIAFAKE', secretAccessKey: 'fake-secret-key' };
 
@@ -93,7 +94,7 @@ describe.each(ADAPTERS)('external services (%s)', (adapter) => {
     const app = apps[1] as RunningFixture;
     const answer = await timedGet(app.url('/api/health/'));
     expect(answer.status).toBe(503);
-    expect(answer.ms).toBeLessThan(DEADLINE_MS + SLACK_MS);
+    expect(answer.serverMs).toBeLessThan(DEADLINE_MS + SERVER_SLACK_MS);
     expect(answer.body).toMatchObject({
       status: 'unhealthy',
       checks: {

@@ -72,7 +72,7 @@ describe.each(ADAPTERS)(
       const other = await pollUntil(
         missing.url('/api/health/'),
         (a) => a.status === 503,
-        5_000,
+        15_000,
       );
       expect((other.body as { checks: object }).checks).toMatchObject({
         database: {

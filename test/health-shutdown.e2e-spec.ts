@@ -44,9 +44,9 @@ describe.each(ADAPTERS)('graceful shutdown (%s)', (adapter) => {
       { health: { drainDelayMs: DRAIN_MS } },
       { HEALTH_PG_URL: REAL_PG_URL, HEALTH_REDIS_PORT: REAL_REDIS_PORT },
     );
-    await pollUntil(app.url('/health/ready'), (a) => a.status === 200, 5_000);
+    await pollUntil(app.url('/health/ready'), (a) => a.status === 200, 15_000);
   });
-  afterAll(() => app.stop());
+  afterAll(() => app?.stop());
 
   it('flips readiness to 503 within 100 ms of SIGTERM, keeps liveness 200, finishes in-flight requests', async () => {
     const slow = getOnce(app.url(`/api/fixture-health/slow/${SLOW_MS}`));

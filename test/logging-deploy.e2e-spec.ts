@@ -4,6 +4,10 @@ import { join } from 'node:path';
 import { load } from 'js-yaml';
 import { REPO_ROOT } from './support/fixture-process';
 import {
+  type OtlpReceiver,
+  startOtlpReceiver,
+} from './support/trace-receivers';
+import {
   type LogLine,
   type LoggingFixture,
   startLoggingFixture,
@@ -61,9 +65,20 @@ const FITS: Record<string, (v: unknown) => boolean> = {
 describe('deploy/logging against real log lines', () => {
   let app: LoggingFixture;
   let lines: LogLine[];
+  let receiver: OtlpReceiver;
 
   beforeAll(async () => {
-    app = await startLoggingFixture('express', {}, { traces: true });
+    receiver = await startOtlpReceiver();
+    app = await startLoggingFixture(
+      'express',
+      {},
+      {
+        traces: true,
+        env: {
+          OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `http://127.0.0.1:${receiver.port}/v1/traces`,
+        },
+      },
+    );
     await fetch(app.url('/api/items/1?page=2'));
     await fetch(app.url('/api/auth/login'), {
       method: 'POST',
@@ -75,7 +90,10 @@ describe('deploy/logging against real log lines', () => {
     await app.waitFor((l) => l.request?.route === '/api/auth/denied');
     lines = app.lines();
   });
-  afterAll(() => app.stop());
+  afterAll(async () => {
+    await app.stop();
+    await receiver.close();
+  });
 
   it('every field the Logstash pipeline reads is written by the SDK', () => {
     const refs = new Set<string>();

@@ -25,13 +25,13 @@ async function droppedLines(
   return valueOf(await scrape(app.url('/metrics')), DROPPED, labels) ?? 0;
 }
 
-/** Polls the drop counter until it exceeds `above`, for at most 5 s. */
+/** Polls the drop counter until it exceeds `above`, for at most 10 s. */
 async function droppedAbove(
   app: LoggingFixture,
   labels: Record<string, string>,
   above: number,
 ): Promise<number> {
-  const deadline = Date.now() + 5_000;
+  const deadline = Date.now() + 10_000;
   for (;;) {
     const value = await droppedLines(app, labels);
     if (value > above || Date.now() > deadline) return value;

@@ -2,6 +2,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ADAPTERS } from './support/fixture-process';
 import {
+  type OtlpReceiver,
+  startOtlpReceiver,
+} from './support/trace-receivers';
+import {
   type LogLine,
   type LoggingFixture,
   startLoggingFixture,
@@ -17,10 +21,25 @@ const requestLine = (id: string) => (line: LogLine) =>
 describe.each(ADAPTERS)('structured logs on %s', (adapter) => {
   let app: LoggingFixture;
 
+  let receiver: OtlpReceiver;
+
   beforeAll(async () => {
-    app = await startLoggingFixture(adapter, {}, { traces: true });
+    receiver = await startOtlpReceiver();
+    app = await startLoggingFixture(
+      adapter,
+      {},
+      {
+        traces: true,
+        env: {
+          OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `http://127.0.0.1:${receiver.port}/v1/traces`,
+        },
+      },
+    );
   });
-  afterAll(() => app.stop());
+  afterAll(async () => {
+    await app.stop();
+    await receiver.close();
+  });
 
   it('writes framework logs as JSON from the first bootstrap line', () => {
     const lines = app.lines();
@@ -78,6 +97,19 @@ describe.each(ADAPTERS)('structured logs on %s', (adapter) => {
     });
     expect(line.timestamp).toMatch(ISO_UTC);
     expect(line.request?.duration_ms).toEqual(expect.any(Number));
+
+    // The server span carries the correlation id as an attribute.
+    const [serverSpan] = (
+      await receiver.waitForSpans(
+        (spans) => spans.some((sp) => sp.spanId === serverSpanId),
+        10_000,
+      )
+    ).filter((sp) => sp.spanId === serverSpanId);
+    expect(serverSpan).toMatchObject({
+      kind: 'server',
+      traceId,
+      attributes: { correlation_id: id },
+    });
 
     // A line logged inside the handler carries the same ids (its span is a child).
     const inHandler = app

@@ -58,10 +58,10 @@ export async function startFixture(
 ): Promise<RunningFixture> {
   const child = spawnFixture(options);
   let output = '';
-  const port = await new Promise<number>((resolve, reject) => {
+  const ready = new Promise<number>((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error(`fixture did not start:\n${output}`)),
-      30_000,
+      60_000,
     );
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
@@ -80,6 +80,14 @@ export async function startFixture(
       reject(new Error(`fixture exited with ${code}:\n${output}`));
     });
   });
+  let port: number;
+  try {
+    port = await ready;
+  } catch (error) {
+    // A fixture that never became ready must not outlive the test run.
+    child.kill('SIGKILL');
+    throw error;
+  }
   child.removeAllListeners('exit');
   return {
     port,

@@ -42,8 +42,9 @@ export interface LoggingFixture {
 
 /**
  * Starts the logging fixture with the SDK preloaded and resolves once it logged its
- * port. `traces: true` gives requests trace ids (OTLP to a closed port, whose export
- * failures are silent, but whose shutdown then waits out the SDK's 5 s bound).
+ * port. `traces: true` gives requests trace ids; point
+ * `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` (in `env`) at an OTLP receiver to see the spans,
+ * else they go to a closed port (silent, but shutdown then waits out the SDK's 5 s bound).
  */
 export async function startLoggingFixture(
   adapter: Adapter,
@@ -104,7 +105,8 @@ export async function startLoggingFixture(
     stdout: () => out,
     stderr: () => err,
     lines,
-    waitFor: (match, timeoutMs = 5_000) => waitForLine(lines, match, timeoutMs),
+    waitFor: (match, timeoutMs = 10_000) =>
+      waitForLine(lines, match, timeoutMs),
     stop: () => stopChild(child),
   };
 }
@@ -128,7 +130,7 @@ export function parseLines(text: string): LogLine[] {
 export async function waitForLine(
   lines: () => LogLine[],
   match: (line: LogLine) => boolean,
-  timeoutMs = 5_000,
+  timeoutMs = 10_000,
 ): Promise<LogLine> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

@@ -21,6 +21,7 @@ import {
   type HealthResponse,
   HealthReportService,
 } from './health-report.service';
+import { responder } from './health-response';
 
 type Kind = 'full' | 'ready' | 'live';
 
@@ -88,22 +89,17 @@ export class HealthEndpoints
   }
 
   private serve(kind: Kind, req: IncomingMessage, res: ServerResponse): void {
+    const send = responder(req, res);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      send(
-        req,
-        res,
-        405,
-        { status: 'method not allowed' },
-        { allow: 'GET, HEAD' },
-      );
+      send(405, { status: 'method not allowed' }, { allow: 'GET, HEAD' });
       return;
     }
     if (kind === 'live') {
-      send(req, res, 200, { status: 'alive' });
+      send(200, { status: 'alive' });
       return;
     }
     if (kind === 'ready' && this.lifecycle.draining) {
-      send(req, res, 503, { status: 'shutting_down' });
+      send(503, { status: 'shutting_down' });
       return;
     }
     const detailed = this.detailed(req);
@@ -112,14 +108,14 @@ export class HealthEndpoints
         ? this.report.full(detailed)
         : this.report.ready(detailed);
     answer.then(
-      ({ statusCode, body }) => send(req, res, statusCode, body),
+      ({ statusCode, body }) => send(statusCode, body),
       () => {
         // Unreachable by design (checks never throw); still answer, without the error.
         this.log.warn(
           'health-report',
           `Building the ${kind} health report failed`,
         );
-        send(req, res, 503, {
+        send(503, {
           status: kind === 'full' ? 'unhealthy' : 'not ready',
         });
       },
@@ -134,22 +130,4 @@ export class HealthEndpoints
         this.authorized(req.headers.authorization))
     );
   }
-}
-
-function send(
-  req: IncomingMessage,
-  res: ServerResponse,
-  status: number,
-  body: object,
-  headers: Record<string, string> = {},
-): void {
-  if (res.headersSent || res.destroyed) return;
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(text),
-    'cache-control': 'no-store',
-    ...headers,
-  });
-  res.end(req.method === 'HEAD' ? undefined : text);
 }

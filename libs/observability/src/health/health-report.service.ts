@@ -100,34 +100,27 @@ export class HealthReportService {
     }
   }
 
-  private run(
+  private async run(
     indicator: ProbeHealthIndicator,
     deadline: Deadline,
   ): Promise<CheckOutcome | undefined> {
-    if (!indicator.configured) return Promise.resolve(undefined);
-    return Promise.race([indicator.outcome(), deadline.expired]);
+    if (!indicator.configured) return undefined;
+    const outcome = await Promise.race([indicator.outcome(), deadline.expired]);
+    return (
+      outcome ??
+      indicator.failed(messages.healthCheckTimeout(deadline.ms), deadline.ms)
+    );
   }
 }
 
-/** One request's deadline: resolves every pending check to a timeout at once. */
+/** One request's deadline: `expired` resolves (to `undefined`) when it passes. */
 class Deadline {
-  readonly expired: Promise<CheckOutcome>;
+  readonly expired: Promise<undefined>;
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(ms: number) {
+  constructor(readonly ms: number) {
     this.expired = new Promise((resolve) => {
-      this.timer = setTimeout(
-        () =>
-          resolve({
-            healthy: false,
-            data: {
-              error: messages.healthCheckTimeout(ms),
-              details: 'Check did not finish before the deadline',
-            },
-            durationMs: ms,
-          }),
-        ms,
-      );
+      this.timer = setTimeout(() => resolve(undefined), ms);
     });
   }
 

@@ -22,10 +22,22 @@ export function collectSecrets(
     const poolUrl = stringOr(poolOptions?.connectionString);
     secrets.push(stringOr(poolOptions?.password), poolUrl, passwordOf(poolUrl));
   }
+  // ioredis keeps the password in `options` (standalone, sentinel) or
+  // `options.redisOptions` (cluster).
   const redisOptions = (
-    health.redis?.client as { options?: { password?: unknown } } | undefined
+    health.redis?.client as
+      | {
+          options?: {
+            password?: unknown;
+            redisOptions?: { password?: unknown };
+          };
+        }
+      | undefined
   )?.options;
-  secrets.push(stringOr(redisOptions?.password));
+  secrets.push(
+    stringOr(redisOptions?.password),
+    stringOr(redisOptions?.redisOptions?.password),
+  );
   secrets.push(
     health.smtp?.auth?.pass,
     health.s3?.credentials?.secretAccessKey,

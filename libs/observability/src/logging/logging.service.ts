@@ -16,8 +16,8 @@ import type { ResolvedObservabilityOptions } from '../options/resolved-options';
 import type { LogPipeline } from './log-pipeline';
 import { LOG_PIPELINE } from './logging.constants';
 import { propagateToFetch } from './outbound-correlation';
-import { requestStorage } from './request-context';
-import { RequestLog } from './request-log';
+import { requestStorage, type RequestStore } from './request-context';
+import { RequestLog, type RouteOf } from './request-log';
 import { RequestScope } from './request-scope';
 import { installRequestScope } from './request-scope-hook';
 
@@ -57,11 +57,17 @@ export class LoggingService implements OnModuleInit, OnApplicationShutdown {
       typeof this.adapterHost.httpAdapter | undefined;
     const server = adapter?.getHttpServer() as Server | undefined;
     if (adapter === undefined || server === undefined) return; // no HTTP (microservice)
-    if (adapter.getType() === 'fastify')
+    let routeOf: RouteOf;
+    if (adapter.getType() === 'fastify') {
       keepFastifyRequest(adapter.getInstance<FastifyLike>());
+      routeOf = fastifyRoute;
+    } else {
+      const resolve = createRouteResolver(this.adapterHost);
+      routeOf = (store) => (store.req ? resolve(store.req) : undefined);
+    }
     const requestLog = new RequestLog(
       this.pipeline,
-      createRouteResolver(this.adapterHost),
+      routeOf,
       logging.userId,
       this.log,
     );
@@ -80,7 +86,10 @@ export class LoggingService implements OnModuleInit, OnApplicationShutdown {
   }
 }
 
-/** Fastify's request object carries `request.user`; the raw one the hook sees does not. */
+/**
+ * Fastify's request object carries the matched route and `request.user`; the raw one
+ * the server hook sees does not. One hook keeps it on the request's store.
+ */
 function keepFastifyRequest(instance: FastifyLike): void {
   const storage = requestStorage();
   instance.addHook('onRequest', (request, _reply, done) => {
@@ -89,4 +98,12 @@ function keepFastifyRequest(instance: FastifyLike): void {
       store.frameworkRequest = request;
     done();
   });
+}
+
+/** The route template Fastify matched, as Nest registered it (`undefined` for 404s). */
+function fastifyRoute(store: RequestStore): string | undefined {
+  const request = store.frameworkRequest as
+    { routeOptions?: { url?: unknown } } | undefined;
+  const url = request?.routeOptions?.url;
+  return typeof url === 'string' ? url : undefined;
 }

@@ -1,10 +1,12 @@
 import type { RateLimitedLogger } from '../diagnostics/rate-limited-logger';
 import { messages } from '../errors/messages';
-import type { RouteResolver } from '../http/route-template';
 import { UNMATCHED_ENDPOINT } from '../metrics/metric-names';
 import type { LogPipeline, WriteLevel } from './log-pipeline';
 import type { LogUserExtractor } from './logging-options.interface';
 import type { RequestStore } from './request-context';
+
+/** The route template a finished request matched, or `undefined` when none did. */
+export type RouteOf = (store: RequestStore) => string | undefined;
 
 /** `request.status` of a request whose client went away before the response finished. */
 export const ABORTED_STATUS = 499;
@@ -17,7 +19,7 @@ export const ABORTED_STATUS = 499;
 export class RequestLog {
   constructor(
     private readonly pipeline: LogPipeline,
-    private readonly resolveRoute: RouteResolver,
+    private readonly routeOf: RouteOf,
     private readonly userId: LogUserExtractor,
     private readonly log: RateLimitedLogger,
   ) {}
@@ -35,7 +37,7 @@ export class RequestLog {
       const url = req.url ?? '/';
       const q = url.indexOf('?');
       const method = r.text(req.method ?? 'UNKNOWN');
-      const route = this.resolveRoute(req) ?? UNMATCHED_ENDPOINT;
+      const route = this.routeOf(store) ?? UNMATCHED_ENDPOINT;
       const userAgent = req.headers['user-agent'];
       const request: Record<string, unknown> = {
         method,

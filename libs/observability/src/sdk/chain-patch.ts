@@ -32,13 +32,19 @@ export function chainUnpatch(
 }
 
 /**
- * Whether an OpenTelemetry instrumentation (shimmer's `__wrapped` marker) patched `fn`,
- * looking through wrappers chained by {@link chainPatch}.
+ * Whether `fn` was patched at load time: by an OpenTelemetry instrumentation (shimmer's
+ * `__wrapped` marker) when `tracing`, else by {@link chainPatch}; chained wrappers are
+ * looked through.
  */
-export function isInstrumented(fn: unknown): boolean {
+export function isInstrumented(fn: unknown, tracing: boolean): boolean {
   let current = fn as Patched | undefined;
   for (let depth = 0; typeof current === 'function' && depth < 8; depth++) {
-    if ((current as { __wrapped?: unknown }).__wrapped === true) return true;
+    if (
+      tracing
+        ? (current as { __wrapped?: unknown }).__wrapped === true
+        : ORIGINAL in current
+    )
+      return true;
     current = current[ORIGINAL];
   }
   return false;

@@ -41,6 +41,10 @@ export function createInstrumentations(
   sdk: Pick<RunningSdk, 'options' | 'queries' | 'cacheCommands'>,
 ): Instrumentation[] {
   const { instrumentations: enabled, traces } = sdk.options;
+  // Without a span exporter the express, pg and ioredis tracing instrumentations would
+  // only cost time (metrics come from the module and from our own pg/ioredis patches).
+  // The http one stays: it carries the correlation id into outbound calls.
+  const tracing = traces.exporter !== 'none';
   const list: Instrumentation[] = [];
   if (enabled.http) {
     list.push(
@@ -52,7 +56,7 @@ export function createInstrumentations(
       }),
     );
   }
-  if (enabled.express) {
+  if (enabled.express && tracing) {
     // Layer spans triple the span count per request for little insight; the instrumentation
     // still names the server span after the route, and the Nest handler span is ours.
     list.push(
@@ -68,18 +72,22 @@ export function createInstrumentations(
   if (enabled.pg) {
     // Parameter values never leave the process (they carry e-mails, amounts, tokens),
     // and literals in the statement text are replaced by `?` unless raw statements are asked for.
+    if (tracing) {
+      list.push(
+        new PgInstrumentation({
+          enhancedDatabaseReporting: false,
+          requestHook: traces.rawStatements ? undefined : sanitizeStatement,
+        }),
+      );
+    }
     list.push(
-      new PgInstrumentation({
-        enhancedDatabaseReporting: false,
-        requestHook: traces.rawStatements ? undefined : sanitizeStatement,
-      }),
       new PgQueryMetricsInstrumentation((record) => sdk.queries.record(record)),
     );
   }
   if (enabled.ioredis) {
     // The default statement serializer keeps the command and key and drops values.
+    if (tracing) list.push(new IORedisInstrumentation());
     list.push(
-      new IORedisInstrumentation(),
       new IORedisMetricsInstrumentation((record) =>
         sdk.cacheCommands.record(record),
       ),

@@ -42,7 +42,7 @@ export function wrapHandler(
         throw error;
       }
       if (isObservable(result)) {
-        return (result).pipe(
+        return result.pipe(
           tap({ error: (error: unknown) => fail(span, error) }),
           finalize(() => span.end()),
         );

@@ -30,6 +30,7 @@ const PROBES: readonly Probe[] = [
  */
 export function findUninstrumentedModules(
   enabled: Record<InstrumentationName, boolean>,
+  tracing: boolean,
   fromDir: string = process.cwd(),
 ): InstrumentationName[] {
   const require = createRequire(`${fromDir}/`);
@@ -45,7 +46,7 @@ export function findUninstrumentedModules(
     const loaded = require.cache[path];
     if (loaded === undefined) continue;
     const target = probe.patched(loaded.exports as Record<string, unknown>);
-    if (typeof target === 'function' && !isInstrumented(target))
+    if (typeof target === 'function' && !isInstrumented(target, tracing))
       missed.push(probe.module);
   }
   return missed;

@@ -27,8 +27,10 @@ export class SdkAttachment implements OnApplicationShutdown {
     prsMetrics: PrsMetrics,
   ) {
     sdk.reporter.setSink((message) => this.logger.warn(message));
+    const tracing = sdk.options.traces.exporter !== 'none';
     for (const module of findUninstrumentedModules(
       sdk.options.instrumentations,
+      tracing,
     )) {
       this.logger.warn(messages.moduleLoadedTooEarly(module));
     }

@@ -28,16 +28,17 @@ export abstract class ProbeHealthIndicator {
   /** The check's outcome; an unconfigured check is `down` without running anything. */
   outcome(): Promise<CheckOutcome> {
     if (this.probe === undefined) {
-      return Promise.resolve({
-        healthy: false,
-        data: {
-          error: messages.healthCheckNotConfigured(this.option),
-          details: this.spec.failedDetails,
-        },
-        durationMs: 0,
-      });
+      return Promise.resolve(
+        this.failed(messages.healthCheckNotConfigured(this.option), 0),
+      );
     }
     return this.runner.run(this.spec, this.probe);
+  }
+
+  /** The `down` outcome of this check for `error` (a deadline, a missing option). */
+  failed(error: string, durationMs: number): CheckOutcome {
+    const data = { error, details: this.spec.failedDetails };
+    return { healthy: false, data, durationMs };
   }
 
   protected async check(key: string): Promise<HealthIndicatorResult> {

@@ -1,0 +1,54 @@
+import type {
+  HealthOptions,
+  ObservabilityModuleOptions,
+} from '@prs/nestjs-observability';
+import type Redis from 'ioredis';
+import type { DemoConfig } from '../config/demo-config';
+import type { Database } from '../database/database.service';
+
+/** The PRS guide's four business events, declared up front (they are label values). */
+export const EVENT_TYPES = [
+  'user_login',
+  'deal_creation',
+  'payment_processing',
+  'commission_calculation',
+];
+
+/**
+ * `ObservabilityModule.forRootAsync()` options from the app's own clients: the health
+ * checks reuse the app's pg Pool and ioredis client (no extra connections).
+ */
+export function observabilityOptions(
+  config: DemoConfig,
+  db: Database,
+  redis: Redis | undefined,
+): ObservabilityModuleOptions {
+  const health: HealthOptions = {
+    // Details (response times, masked errors) for everyone, unless a token guards them:
+    // the demo listens on loopback by default.
+    details: config.healthToken ? 'when-authorized' : 'always',
+    token: config.healthToken,
+    version: process.env.npm_package_version ?? 'dev',
+    postgres: { pool: db.pool },
+    redis: redis ? { client: redis } : undefined,
+    disk: { path: '/', minFreePercent: 10 },
+    smtp: config.smtp,
+    s3: config.s3 && {
+      bucket: config.s3.bucket,
+      region: config.s3.region,
+      ...(config.s3.endpoint
+        ? { endpoint: config.s3.endpoint, forcePathStyle: true }
+        : {}),
+    },
+    // The full report's `application` entry: a figure only the app knows.
+    application: {
+      check: async () => {
+        const [row] = await db.query<{ n: number }>(
+          'SELECT count(*)::int AS n FROM prs_demo.deals',
+        );
+        return { deal_count: row?.n ?? 0 };
+      },
+    },
+  };
+  return { businessEvents: { eventTypes: EVENT_TYPES }, health };
+}

@@ -1,0 +1,77 @@
+// Starts one benchmark app variant in its own process and reads its CPU and memory from /proc.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const MAIN = join(ROOT, 'dist', 'test', 'fixtures', 'bench', 'main.js');
+const CLK_TCK = 100;
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts `variant` on `adapter`; resolves once it answers HTTP. */
+export async function startApp({ variant, adapter, sinkUrl }) {
+  const port = await freePort();
+  const args = variant === 'bare' ? [MAIN] : ['--import', '@prs/nestjs-observability/register', MAIN];
+  const env = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    NODE_ENV: 'production',
+    PORT: String(port),
+    ADAPTER: adapter,
+    BENCH_VARIANT: variant,
+    OTEL_SERVICE_NAME: 'prs-bench',
+    OTEL_TRACES_EXPORTER: variant === 'traces' || variant === 'full' ? 'otlp' : 'none',
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: sinkUrl ?? 'http://127.0.0.1:9/v1/traces',
+    OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/json',
+  };
+  const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (c) => (stderr += c));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${variant}/${adapter} exited: ${stderr}`);
+    try {
+      if ((await fetch(`${url}/api/items/1`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`${variant}/${adapter} did not start: ${stderr}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    pid: child.pid,
+    cpuMicros: () => {
+      const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      return ((Number(fields[11]) + Number(fields[12])) / CLK_TCK) * 1e6;
+    },
+    memory: () => {
+      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      const kb = (key) => Number(new RegExp(`${key}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) * 1024;
+      return { rss: kb('VmRSS'), peak: kb('VmHWM') };
+    },
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        child.once('exit', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        child.kill('SIGTERM');
+      }),
+  };
+}

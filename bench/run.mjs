@@ -1,0 +1,98 @@
+#!/usr/bin/env node
+// npm run bench [-- --quick]: variants of one small app against bare Nest, on Express and
+// Fastify, load from a separate process on loopback, bare and variant runs alternated.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, startApp } from './lib/app-process.mjs';
+import { load } from './lib/load.mjs';
+import { startSink } from './lib/otlp-sink.mjs';
+import { summarize } from './lib/report.mjs';
+
+const quick = process.argv.includes('--quick');
+const seconds = quick ? 2 : 8;
+const repeats = quick ? 1 : 3;
+const adapters = ['express', 'fastify'];
+const variants = ['metrics', 'traces', 'full'];
+const total = adapters.length * variants.length * repeats * 2;
+let done = 0;
+const started = Date.now();
+
+function progress(label) {
+  done++;
+  const elapsed = ((Date.now() - started) / 1000).toFixed(0);
+  process.stdout.write(`\r[${done}/${total}] ${elapsed}s ${label}`.padEnd(90));
+}
+
+async function measure(variant, adapter, sink) {
+  const app = await startApp({ variant, adapter, sinkUrl: sink.url });
+  try {
+    await load(app.url, { duration: 1, connections: 10 }); // warm-up: JIT, connection pools
+    await new Promise((r) => setTimeout(r, 1_200)); // let the warm-up's spans leave
+    sink.reset();
+    const cpuBefore = app.cpuMicros();
+    const run = await load(app.url, { duration: seconds, connections: 10 });
+    const cpu = app.cpuMicros() - cpuBefore;
+    if (variant === 'traces' || variant === 'full') await new Promise((r) => setTimeout(r, 1_500));
+    const { peak } = app.memory();
+    if (run.non2xx > 0) throw new Error(`${variant}/${adapter}: ${run.non2xx} failed requests`);
+    return { ...run, cpuPerReq: cpu / run.total, peak, spansPerReq: sink.spans() / run.total };
+  } finally {
+    await app.stop();
+  }
+}
+
+async function scrapeCost(sink) {
+  const app = await startApp({ variant: 'metrics', adapter: 'express', sinkUrl: sink.url });
+  try {
+    const scrapes = [];
+    let created = 0;
+    for (const series of [200, 1990]) {
+      for (; created < series; created++) await fetch(`${app.url}/api/series/${created}`);
+      const times = [];
+      for (let i = 0; i < (quick ? 5 : 30); i++) {
+        const t0 = performance.now();
+        await (await fetch(`${app.url}/metrics`)).text();
+        times.push(performance.now() - t0);
+      }
+      times.sort((a, b) => a - b);
+      scrapes.push({ series: series === 1990 ? 2000 : series, ms: times[Math.floor(times.length / 2)], samples: times.length });
+    }
+    const requests = quick ? 10_000 : 100_000;
+    await load(app.url, { amount: 2_000, connections: 10, distinctPaths: true });
+    const rssBefore = app.memory().rss;
+    await load(app.url, { amount: requests, connections: 10, distinctPaths: true });
+    const rssAfter = app.memory().rss;
+    return { scrapes, requests, rssBefore, rssAfter };
+  } finally {
+    await app.stop();
+  }
+}
+
+const sink = await startSink();
+const pairs = [];
+try {
+  for (const adapter of adapters) {
+    for (const variant of variants) {
+      for (let r = 0; r < repeats; r++) {
+        // Alternate which goes first so drift in the machine cancels out.
+        const order = r % 2 === 0 ? ['bare', variant] : [variant, 'bare'];
+        const runs = {};
+        for (const v of order) {
+          runs[v] = await measure(v, adapter, sink);
+          progress(`${adapter} ${v} ${runs[v].rps.toFixed(0)} req/s`);
+        }
+        pairs.push({ adapter, variant, bareRun: runs.bare, variantRun: runs[variant] });
+      }
+    }
+  }
+  process.stdout.write('\r'.padEnd(90) + '\r');
+  const scrape = await scrapeCost(sink);
+  const { markdown } = summarize(pairs, scrape, { quick, seconds });
+  const dir = join(ROOT, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, quick ? 'quick.md' : 'latest.md');
+  writeFileSync(file, markdown);
+  process.stdout.write(`${markdown}\nWritten to ${file}\n`);
+} finally {
+  await sink.close();
+}

@@ -1,0 +1,110 @@
+import { execFile } from 'node:child_process';
+import { eventGrowth } from './support/demo-client';
+import { type DemoApp, startDemo } from './support/demo-app';
+import { REPO_ROOT } from './support/fixture-process';
+
+interface TrafficRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** `npm run demo:traffic -- <args>` against `url`, killed after 90 s at worst. */
+function traffic(url: string, args: string[]): Promise<TrafficRun> {
+  return new Promise((resolve) => {
+    execFile(
+      'npm',
+      ['run', '--silent', 'demo:traffic', '--', ...args],
+      {
+        cwd: REPO_ROOT,
+        env: { ...process.env, DEMO_URL: url },
+        timeout: 90_000,
+      },
+      (error, stdout, stderr) =>
+        resolve({
+          code: error ? ((error.code as number | undefined) ?? 1) : 0,
+          stdout,
+          stderr,
+        }),
+    );
+  });
+}
+
+type Summary = {
+  total: number;
+  errors: number;
+  unexpected: number;
+  classes: Record<string, number>;
+  scenarios: Record<
+    string,
+    { count: number; statuses: Record<string, number> }
+  >;
+};
+
+describe('npm run demo:traffic', () => {
+  let demo: DemoApp;
+  beforeAll(async () => {
+    demo = await startDemo('express');
+  }, 120_000);
+  afterAll(() => demo?.app.stop());
+
+  it('drives mixed load for 5 s, and the business events move by exactly what it sent', async () => {
+    const before = await demo.api.metrics();
+    const run = await traffic(demo.app.url(''), [
+      '--duration',
+      '5s',
+      '--rate',
+      '25',
+      '--json',
+    ]);
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(run.stdout).toMatch(
+      /^demo:traffic summary: \d+ requests in \d+\.\d s/m,
+    );
+    const line = run.stdout
+      .split('\n')
+      .find((l) => l.startsWith('TRAFFIC_SUMMARY '));
+    const summary = JSON.parse(
+      line?.slice('TRAFFIC_SUMMARY '.length) ?? '{}',
+    ) as Summary;
+    expect(summary.total).toBeGreaterThan(50);
+    expect(summary.total).toBeLessThanOrEqual(25 * 5 + 50);
+    expect([summary.errors, summary.unexpected]).toEqual([0, 0]);
+    expect(summary.classes['2xx']).toBeGreaterThan(0);
+    const count = (scenario: string, status: number) =>
+      summary.scenarios[scenario]?.statuses[String(status)] ?? 0;
+    const after = await demo.api.metrics();
+    expect(eventGrowth(before, after, 'user_login')).toEqual({
+      success: count('setup', 200) + count('login', 200),
+      failure: count('login_failed', 401),
+    });
+    expect(eventGrowth(before, after, 'deal_creation')).toEqual({
+      success: count('deal_create', 201),
+      failure: count('deal_invalid', 400),
+    });
+    expect(eventGrowth(before, after, 'payment_processing')).toEqual({
+      success: count('payment', 201),
+      failure:
+        count('payment', 422) +
+        count('payment_declined', 402) +
+        count('payment_over_balance', 422) +
+        count('payment_invalid', 400),
+    });
+    expect(eventGrowth(before, after, 'commission_calculation')).toEqual({
+      success: count('commission_run', 200),
+      failure: 0,
+    });
+    expect(eventGrowth(before, after, 'user_login').success).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('refuses a non-loopback target and unbounded runs', async () => {
+    const remote = await traffic('http://example.com:3000', []);
+    expect(remote.code).toBe(2);
+    expect(remote.stderr).toContain('example.com is not a loopback address');
+    const long = await traffic(demo.app.url(''), ['--duration', '2h']);
+    expect([long.code, long.stderr]).toEqual([
+      2,
+      '--duration 2h: must be from 100ms to 1h\n',
+    ]);
+  }, 60_000);
+});
