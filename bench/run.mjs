@@ -32,22 +32,34 @@ async function measure(variant, adapter, sink) {
     const cpuBefore = app.cpuMicros();
     const run = await load(app.url, { duration: seconds, connections: 10 });
     const cpu = app.cpuMicros() - cpuBefore;
-    if (variant === 'traces' || variant === 'full') await new Promise((r) => setTimeout(r, 1_500));
+    if (variant === 'traces' || variant === 'full')
+      await new Promise((r) => setTimeout(r, 1_500));
     const { peak } = app.memory();
-    if (run.non2xx > 0) throw new Error(`${variant}/${adapter}: ${run.non2xx} failed requests`);
-    return { ...run, cpuPerReq: cpu / run.total, peak, spansPerReq: sink.spans() / run.total };
+    if (run.non2xx > 0)
+      throw new Error(`${variant}/${adapter}: ${run.non2xx} failed requests`);
+    return {
+      ...run,
+      cpuPerReq: cpu / run.total,
+      peak,
+      spansPerReq: sink.spans() / run.total,
+    };
   } finally {
     await app.stop();
   }
 }
 
 async function scrapeCost(sink) {
-  const app = await startApp({ variant: 'metrics', adapter: 'express', sinkUrl: sink.url });
+  const app = await startApp({
+    variant: 'metrics',
+    adapter: 'express',
+    sinkUrl: sink.url,
+  });
   try {
     const scrapes = [];
     let created = 0;
     for (const series of [200, 1990]) {
-      for (; created < series; created++) await fetch(`${app.url}/api/series/${created}`);
+      for (; created < series; created++)
+        await fetch(`${app.url}/api/series/${created}`);
       const times = [];
       for (let i = 0; i < (quick ? 5 : 30); i++) {
         const t0 = performance.now();
@@ -55,12 +67,24 @@ async function scrapeCost(sink) {
         times.push(performance.now() - t0);
       }
       times.sort((a, b) => a - b);
-      scrapes.push({ series: series === 1990 ? 2000 : series, ms: times[Math.floor(times.length / 2)], samples: times.length });
+      scrapes.push({
+        series: series === 1990 ? 2000 : series,
+        ms: times[Math.floor(times.length / 2)],
+        samples: times.length,
+      });
     }
     const requests = quick ? 10_000 : 100_000;
-    await load(app.url, { amount: 2_000, connections: 10, distinctPaths: true });
+    await load(app.url, {
+      amount: 2_000,
+      connections: 10,
+      distinctPaths: true,
+    });
     const rssBefore = app.memory().rss;
-    await load(app.url, { amount: requests, connections: 10, distinctPaths: true });
+    await load(app.url, {
+      amount: requests,
+      connections: 10,
+      distinctPaths: true,
+    });
     const rssAfter = app.memory().rss;
     return { scrapes, requests, rssBefore, rssAfter };
   } finally {
@@ -81,7 +105,12 @@ try {
           runs[v] = await measure(v, adapter, sink);
           progress(`${adapter} ${v} ${runs[v].rps.toFixed(0)} req/s`);
         }
-        pairs.push({ adapter, variant, bareRun: runs.bare, variantRun: runs[variant] });
+        pairs.push({
+          adapter,
+          variant,
+          bareRun: runs.bare,
+          variantRun: runs[variant],
+        });
       }
     }
   }

@@ -106,7 +106,9 @@ describe.each(ADAPTERS)('HTTP metrics on %s', (adapter) => {
     const runtime =
       /^(process_(cpu_seconds_total|resident_memory_bytes|start_time_seconds)|nodejs_(heap_used_bytes|eventloop_delay_p99_seconds))$/;
     expect(
-      parseSamples(text).filter((s) => !s.name.startsWith('prs_') && !runtime.test(s.name)),
+      parseSamples(text).filter(
+        (s) => !s.name.startsWith('prs_') && !runtime.test(s.name),
+      ),
     ).toEqual([]);
   });
 

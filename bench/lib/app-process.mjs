@@ -23,7 +23,10 @@ export function freePort() {
 /** Starts `variant` on `adapter`; resolves once it answers HTTP. */
 export async function startApp({ variant, adapter, sinkUrl }) {
   const port = await freePort();
-  const args = variant === 'bare' ? [MAIN] : ['--import', '@prs/nestjs-observability/register', MAIN];
+  const args =
+    variant === 'bare'
+      ? [MAIN]
+      : ['--import', '@prs/nestjs-observability/register', MAIN];
   const env = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
@@ -32,35 +35,47 @@ export async function startApp({ variant, adapter, sinkUrl }) {
     ADAPTER: adapter,
     BENCH_VARIANT: variant,
     OTEL_SERVICE_NAME: 'prs-bench',
-    OTEL_TRACES_EXPORTER: variant === 'traces' || variant === 'full' ? 'otlp' : 'none',
-    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: sinkUrl ?? 'http://127.0.0.1:9/v1/traces',
+    OTEL_TRACES_EXPORTER:
+      variant === 'traces' || variant === 'full' ? 'otlp' : 'none',
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT:
+      sinkUrl ?? 'http://127.0.0.1:9/v1/traces',
     OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/json',
   };
-  const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (c) => (stderr += c));
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`${variant}/${adapter} exited: ${stderr}`);
+    if (child.exitCode !== null)
+      throw new Error(`${variant}/${adapter} exited: ${stderr}`);
     try {
       if ((await fetch(`${url}/api/items/1`)).ok) break;
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`${variant}/${adapter} did not start: ${stderr}`);
+    if (Date.now() > deadline)
+      throw new Error(`${variant}/${adapter} did not start: ${stderr}`);
     await new Promise((r) => setTimeout(r, 100));
   }
   return {
     url,
     pid: child.pid,
     cpuMicros: () => {
-      const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8')
+        .split(') ')[1]
+        .split(' ');
       return ((Number(fields[11]) + Number(fields[12])) / CLK_TCK) * 1e6;
     },
     memory: () => {
       const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-      const kb = (key) => Number(new RegExp(`${key}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) * 1024;
+      const kb = (key) =>
+        Number(new RegExp(`${key}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) *
+        1024;
       return { rss: kb('VmRSS'), peak: kb('VmHWM') };
     },
     stop: () =>

@@ -1,7 +1,10 @@
 // Drives load with autocannon (in this process; the app runs in its own).
 import autocannon from 'autocannon';
 
-export async function load(url, { duration, connections, amount, distinctPaths = false }) {
+export async function load(
+  url,
+  { duration, connections, amount, distinctPaths = false },
+) {
   let counter = 0;
   const result = await autocannon({
     url,
@@ -10,7 +13,10 @@ export async function load(url, { duration, connections, amount, distinctPaths =
     requests: [
       {
         method: 'GET',
-        setupRequest: (req) => ({ ...req, path: `/api/items/${distinctPaths ? counter++ : 1}` }),
+        setupRequest: (req) => ({
+          ...req,
+          path: `/api/items/${distinctPaths ? counter++ : 1}`,
+        }),
       },
     ],
   });

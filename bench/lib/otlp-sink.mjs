@@ -9,7 +9,8 @@ export async function startSink() {
     req.on('end', () => {
       try {
         const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-        for (const rs of body.resourceSpans ?? []) for (const ss of rs.scopeSpans ?? []) spans += ss.spans?.length ?? 0;
+        for (const rs of body.resourceSpans ?? [])
+          for (const ss of rs.scopeSpans ?? []) spans += ss.spans?.length ?? 0;
       } catch {
         // a malformed body counts nothing
       }
@@ -22,6 +23,10 @@ export async function startSink() {
     url: `http://127.0.0.1:${server.address().port}/v1/traces`,
     spans: () => spans,
     reset: () => (spans = 0),
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

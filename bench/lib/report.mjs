@@ -37,7 +37,12 @@ export function summarize(pairs, scrape, { quick, seconds }) {
     const cpu = runs.map((r) => r.variantRun.cpuPerReq / r.bareRun.cpuPerReq);
     const target = TARGETS[adapter]?.[variant];
     const med = median(ratios);
-    const verdict = target === undefined ? '—' : med >= target ? 'met' : `gap ${fmt(target - med)}`;
+    const verdict =
+      target === undefined
+        ? '—'
+        : med >= target
+          ? 'met'
+          : `gap ${fmt(target - med)}`;
     if (target !== undefined) verdicts.push({ key, med, target });
     const last = runs.at(-1).variantRun;
     lines.push(
@@ -45,7 +50,10 @@ export function summarize(pairs, scrape, { quick, seconds }) {
     );
     void last;
   }
-  lines.push('', `Bare req/s medians: ${[...groups].map(([k, r]) => `${k} ${fmt(median(r.map((x) => x.bareRun.rps)), 0)}`).join(', ')}`);
+  lines.push(
+    '',
+    `Bare req/s medians: ${[...groups].map(([k, r]) => `${k} ${fmt(median(r.map((x) => x.bareRun.rps)), 0)}`).join(', ')}`,
+  );
   if (scrape) {
     lines.push(
       '',
@@ -53,7 +61,10 @@ export function summarize(pairs, scrape, { quick, seconds }) {
       '',
       `| measure | value | target |`,
       `|---|---|---|`,
-      ...scrape.scrapes.map((s) => `| /metrics at ${s.series} series (median of ${s.samples}) | ${fmt(s.ms)} ms | ${s.series >= 2000 ? '≤ 10 ms' : '—'} |`),
+      ...scrape.scrapes.map(
+        (s) =>
+          `| /metrics at ${s.series} series (median of ${s.samples}) | ${fmt(s.ms)} ms | ${s.series >= 2000 ? '≤ 10 ms' : '—'} |`,
+      ),
       `| RSS before / after ${scrape.requests.toLocaleString('en')} requests to distinct paths | ${fmt(scrape.rssBefore / 2 ** 20, 1)} / ${fmt(scrape.rssAfter / 2 ** 20, 1)} MB (+${fmt((scrape.rssAfter - scrape.rssBefore) / 2 ** 20, 1)}) | ≤ +10 MB |`,
     );
   }

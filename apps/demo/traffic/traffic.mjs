@@ -24,6 +24,13 @@ try {
   process.exit(2);
 }
 
+// `npm run demo:traffic | head` closes stdout early: stop quietly instead of crashing.
+process.stdout.on('error', (error) => {
+  if (/** @type {NodeJS.ErrnoException} */ (error).code === 'EPIPE')
+    process.exit(0);
+  throw error;
+});
+
 const stats = new TrafficStats();
 const state = new TrafficState(
   `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`,
@@ -132,10 +139,14 @@ async function main() {
     }
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+  // Requests still in flight get their own timeout to finish; the wait is bounded too.
+  /** @type {NodeJS.Timeout | undefined} */
+  let timer;
   await Promise.race([
     Promise.all(running),
-    new Promise((r) => setTimeout(r, REQUEST_TIMEOUT_MS + 1_000)),
+    new Promise((r) => (timer = setTimeout(r, REQUEST_TIMEOUT_MS + 1_000))),
   ]);
+  clearTimeout(timer);
   if (tty) process.stdout.write('\n');
   process.stdout.write(formatReport(stats.summary(), options));
   process.exitCode = (stats.classes.get('2xx') ?? 0) > 0 ? 0 : 1;

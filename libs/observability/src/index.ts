@@ -1,6 +1,12 @@
 export { ObservabilityModule } from './observability.module';
-export { OPTIONS_TYPE as ObservabilityModuleSyncOptions, ASYNC_OPTIONS_TYPE as ObservabilityModuleAsyncOptions } from './observability.module-definition';
-export { OBSERVABILITY_OPTIONS, OBSERVABILITY_SDK } from './observability.constants';
+export {
+  OPTIONS_TYPE as ObservabilityModuleSyncOptions,
+  ASYNC_OPTIONS_TYPE as ObservabilityModuleAsyncOptions,
+} from './observability.module-definition';
+export {
+  OBSERVABILITY_OPTIONS,
+  OBSERVABILITY_SDK,
+} from './observability.constants';
 export type {
   HttpMetricsOptions,
   MetricsAuthOptions,
@@ -18,7 +24,10 @@ export {
   ABORTED_STATUS_CODE,
 } from './metrics/metric-names';
 export { HttpObservabilityService } from './http/http-observability.service';
-export { ObservabilityConfigError, type ConfigProblem } from './errors/observability-config.error';
+export {
+  ObservabilityConfigError,
+  type ConfigProblem,
+} from './errors/observability-config.error';
 export { ObservabilityBootstrapError } from './errors/observability-bootstrap.error';
 export { getRunningSdk, type RunningSdk } from './sdk/running-sdk';
 export { PostgresHealthIndicator } from './health/indicators/postgres.health';
@@ -27,7 +36,10 @@ export { DiskSpaceHealthIndicator } from './health/indicators/disk-space.health'
 export { SmtpHealthIndicator } from './health/indicators/smtp.health';
 export { S3HealthIndicator } from './health/indicators/s3.health';
 export { ApplicationHealthIndicator } from './health/indicators/application.health';
-export { HealthReportService, type HealthResponse } from './health/health-report.service';
+export {
+  HealthReportService,
+  type HealthResponse,
+} from './health/health-report.service';
 export { HealthLifecycleService } from './health/health-lifecycle.service';
 export type * from './health/health-options.interface';
 export type * from './health/health-targets.interface';
@@ -39,11 +51,20 @@ export type {
   BusinessEventStatus,
   TrackBusinessEventOptions,
 } from './business-events/track-business-event.options';
-export { BusinessEvents, type BusinessEventReport } from './business-events/business-events.service';
-export { PRS_EVENT_TYPES, UNDECLARED_EVENT_TYPE } from './business-events/business-event.constants';
+export {
+  BusinessEvents,
+  type BusinessEventReport,
+} from './business-events/business-events.service';
+export {
+  PRS_EVENT_TYPES,
+  UNDECLARED_EVENT_TYPE,
+} from './business-events/business-event.constants';
 export type { BusinessEventsOptions } from './business-events/business-events-options.interface';
 export { ActiveUsers } from './active-users/active-users.service';
-export { ACTIVE_USERS_CLOCK, type ActiveUsersClock } from './active-users/active-users.constants';
+export {
+  ACTIVE_USERS_CLOCK,
+  type ActiveUsersClock,
+} from './active-users/active-users.constants';
 export type {
   ActiveUsersCountSource,
   ActiveUsersOptions,

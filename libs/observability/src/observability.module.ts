@@ -7,7 +7,10 @@ import { messages } from './errors/messages';
 import { DirectRoutes } from './http/direct-routes';
 import { HttpObservabilityService } from './http/http-observability.service';
 import { PrsMetrics } from './metrics/prs-metrics';
-import { OBSERVABILITY_OPTIONS, OBSERVABILITY_SDK } from './observability.constants';
+import {
+  OBSERVABILITY_OPTIONS,
+  OBSERVABILITY_SDK,
+} from './observability.constants';
 import {
   ConfigurableModuleClass,
   MODULE_OPTIONS_TOKEN,
@@ -20,8 +23,14 @@ import { PACKAGE_NAME, PACKAGE_VERSION } from './package-info';
 import { getRunningSdk, type RunningSdk } from './sdk/running-sdk';
 import { TRACING_PROVIDERS } from './tracing/tracing.providers';
 import { HEALTH_EXPORTS, HEALTH_PROVIDERS } from './health/health.providers';
-import { BUSINESS_EVENTS_EXPORTS, BUSINESS_EVENTS_PROVIDERS } from './business-events/business-events.providers';
-import { ACTIVE_USERS_EXPORTS, ACTIVE_USERS_PROVIDERS } from './active-users/active-users.providers';
+import {
+  BUSINESS_EVENTS_EXPORTS,
+  BUSINESS_EVENTS_PROVIDERS,
+} from './business-events/business-events.providers';
+import {
+  ACTIVE_USERS_EXPORTS,
+  ACTIVE_USERS_PROVIDERS,
+} from './active-users/active-users.providers';
 import {
   LOGGING_EXPORTS,
   LOGGING_PROVIDERS,
@@ -46,7 +55,8 @@ import {
   providers: [
     {
       provide: OBSERVABILITY_OPTIONS,
-      useFactory: (raw: ObservabilityModuleOptions | undefined) => resolveModuleOptions(raw),
+      useFactory: (raw: ObservabilityModuleOptions | undefined) =>
+        resolveModuleOptions(raw),
       inject: [MODULE_OPTIONS_TOKEN],
     },
     {
@@ -54,7 +64,8 @@ import {
       // Depends on the options so that invalid options are reported first.
       useFactory: (_options: ResolvedObservabilityOptions): RunningSdk => {
         const sdk = getRunningSdk();
-        if (sdk === undefined) throw new ObservabilityBootstrapError(messages.sdkNotStarted());
+        if (sdk === undefined)
+          throw new ObservabilityBootstrapError(messages.sdkNotStarted());
         return sdk;
       },
       inject: [OBSERVABILITY_OPTIONS],
@@ -62,7 +73,10 @@ import {
     {
       provide: PrsMetrics,
       useFactory: (options: ResolvedObservabilityOptions, _sdk: RunningSdk) =>
-        new PrsMetrics(metrics.getMeter(PACKAGE_NAME, PACKAGE_VERSION), options),
+        new PrsMetrics(
+          metrics.getMeter(PACKAGE_NAME, PACKAGE_VERSION),
+          options,
+        ),
       inject: [OBSERVABILITY_OPTIONS, OBSERVABILITY_SDK],
     },
     DirectRoutes,
@@ -73,7 +87,17 @@ import {
     ...ACTIVE_USERS_PROVIDERS,
     ...LOGGING_PROVIDERS,
   ],
-  exports: [PrsMetrics, DirectRoutes, OBSERVABILITY_OPTIONS, OBSERVABILITY_SDK, TerminusModule, ...HEALTH_EXPORTS, ...BUSINESS_EVENTS_EXPORTS, ...ACTIVE_USERS_EXPORTS, ...LOGGING_EXPORTS],
+  exports: [
+    PrsMetrics,
+    DirectRoutes,
+    OBSERVABILITY_OPTIONS,
+    OBSERVABILITY_SDK,
+    TerminusModule,
+    ...HEALTH_EXPORTS,
+    ...BUSINESS_EVENTS_EXPORTS,
+    ...ACTIVE_USERS_EXPORTS,
+    ...LOGGING_EXPORTS,
+  ],
 })
 export class ObservabilityModule extends ConfigurableModuleClass {
   /**

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   ConflictException,
   Injectable,
@@ -26,6 +27,8 @@ export interface LoginResult {
 
 @Injectable()
 export class AuthService {
+  private readonly decoy = hashPassword(randomUUID());
+
   constructor(
     private readonly users: UsersRepository,
     private readonly tokens: TokenService,
@@ -44,9 +47,11 @@ export class AuthService {
     const password = reader.string('password', 1, 128);
     reader.done();
     const user = await this.users.findByUsername(username.toLowerCase());
-    const ok =
-      user !== undefined &&
-      (await verifyPassword(password, user.password_hash));
+    // An unknown name costs the same hash as a known one: timing tells nothing.
+    const ok = await verifyPassword(
+      password,
+      user?.password_hash ?? (await this.decoy),
+    );
     if (!user || !ok) {
       this.security.loginFailed({
         username,

@@ -34,9 +34,9 @@ export class TokenService {
   verify(token: string, now = Date.now()): AuthUser | TokenProblem {
     const match = SHAPE.exec(token);
     if (!match) return 'malformed';
-    const [, id, role, expiry, signature] = match as unknown as string[];
+    const [, id = '', role = '', expiry = '', signature = ''] = match;
     const expected = Buffer.from(this.sign(`v1.${id}.${role}.${expiry}`));
-    const actual = Buffer.from(signature ?? '');
+    const actual = Buffer.from(signature);
     if (actual.length !== expected.length || !timingSafeEqual(actual, expected))
       return 'bad_signature';
     if (Number(expiry) * 1000 <= now) return 'expired';

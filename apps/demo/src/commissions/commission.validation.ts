@@ -23,11 +23,7 @@ export function parseCommissionRun(
     ? reader.number('rate', 0.0001, 0.5)
     : DEFAULT_RATE;
   reader.done();
-  const [, year, month] = PERIOD.exec(period) as unknown as [
-    string,
-    string,
-    string,
-  ];
+  const [, year = '', month = ''] = PERIOD.exec(period) ?? [];
   const from = new Date(Date.UTC(Number(year), Number(month) - 1, 1));
   const to = new Date(Date.UTC(Number(year), Number(month), 1));
   if (from.getTime() > now.getTime())

@@ -5,7 +5,11 @@ export const messages = {
   businessEventTelemetryFailed: (cause: string): string =>
     `Recording a business event failed (${cause}); the tracked call was not affected. ` +
     'Check the classify and attributes options of @TrackBusinessEvent() and BusinessEvents.track()',
-  undeclaredBusinessEventType: (eventType: string, recordedAs: string, declared: readonly string[]): string =>
+  undeclaredBusinessEventType: (
+    eventType: string,
+    recordedAs: string,
+    declared: readonly string[],
+  ): string =>
     `Business event type ${JSON.stringify(eventType.slice(0, 64))} is not declared, so it is recorded as event_type="${recordedAs}". ` +
     `Add it to ObservabilityModule.forRoot({ businessEvents: { eventTypes } }) (declared: ${declared.join(', ')})`,
   activeUsersTouchFailed: (): string =>
@@ -17,7 +21,8 @@ export const messages = {
         ? 'activeUsers.source answered something other than a finite number >= 0'
         : reason === 'saturated'
           ? 'activeUsers.source is not called: earlier calls ignored their AbortSignal and are still pending'
-          : 'activeUsers.source failed') + '; prs_active_users_total keeps reporting its last value',
+          : 'activeUsers.source failed') +
+    '; prs_active_users_total keeps reporting its last value',
   sdkNotStarted: (): string =>
     'ObservabilityModule could not find a running observability SDK. ' +
     'The SDK must start before Nest, pg, ioredis and express/fastify are loaded, or their instrumentation is silently lost. ' +

@@ -20,7 +20,9 @@ export const METRIC_SUFFIXES = {
 } as const;
 
 /** Full metric names for one prefix. */
-export type MetricNames = { -readonly [K in keyof typeof METRIC_SUFFIXES]: string };
+export type MetricNames = {
+  -readonly [K in keyof typeof METRIC_SUFFIXES]: string;
+};
 
 /** Builds the metric names for `prefix` (`prs` → `prs_http_requests_total`, ...). */
 export function metricNames(prefix: string): MetricNames {

@@ -1,10 +1,19 @@
-import type { Counter, Gauge, Histogram, Meter, ObservableGauge } from '@opentelemetry/api';
+import type {
+  Counter,
+  Gauge,
+  Histogram,
+  Meter,
+  ObservableGauge,
+} from '@opentelemetry/api';
 import type { ResolvedObservabilityOptions } from '../options/resolved-options';
 import { metricNames, type MetricNames } from './metric-names';
 import { SeriesLimiter } from './series-limiter';
 
 /** Bucket bounds, in seconds, for database and cache durations: sub-millisecond to 10 s. */
-const DEPENDENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+const DEPENDENCY_BUCKETS = [
+  0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5,
+  10,
+];
 
 /** Reads the current number of active users; `undefined` reports nothing this scrape. */
 export type ActiveUsersSource = () => number | undefined;
@@ -50,7 +59,8 @@ export class PrsMetrics {
     const limit = options.metrics.seriesLimit;
 
     this.seriesOverflow = meter.createCounter(names.seriesOverflow, {
-      description: 'Recordings folded into a metric\'s overflow series because its series budget was spent',
+      description:
+        "Recordings folded into a metric's overflow series because its series budget was spent",
     });
     const overflowOf = (metric: string) => {
       const attrs = Object.freeze({ metric });
@@ -58,40 +68,61 @@ export class PrsMetrics {
     };
 
     this.httpRequests = meter.createCounter(names.httpRequests, {
-      description: 'HTTP requests served, by method, route template and status code',
+      description:
+        'HTTP requests served, by method, route template and status code',
     });
     this.httpDuration = meter.createHistogram(names.httpRequestDuration, {
-      description: 'HTTP request duration in seconds, from first byte received to response finished',
+      description:
+        'HTTP request duration in seconds, from first byte received to response finished',
       unit: 's',
       advice: { explicitBucketBoundaries: options.http.durationBuckets },
     });
     this.databaseQueries = meter.createCounter(names.databaseQueries, {
-      description: 'Database queries, by operation and table; failed queries have operation "error"',
+      description:
+        'Database queries, by operation and table; failed queries have operation "error"',
     });
-    this.databaseQueryDuration = meter.createHistogram(names.databaseQueryDuration, {
-      description: 'Database query duration in seconds, by operation and table',
-      unit: 's',
-      advice: { explicitBucketBoundaries: DEPENDENCY_BUCKETS },
-    });
+    this.databaseQueryDuration = meter.createHistogram(
+      names.databaseQueryDuration,
+      {
+        description:
+          'Database query duration in seconds, by operation and table',
+        unit: 's',
+        advice: { explicitBucketBoundaries: DEPENDENCY_BUCKETS },
+      },
+    );
     this.cacheOperations = meter.createCounter(names.cacheOperations, {
-      description: 'Cache (Redis) commands, by command and status (success or error)',
+      description:
+        'Cache (Redis) commands, by command and status (success or error)',
     });
-    this.cacheOperationDuration = meter.createHistogram(names.cacheOperationDuration, {
-      description: 'Cache (Redis) command duration in seconds, by command',
-      unit: 's',
-      advice: { explicitBucketBoundaries: DEPENDENCY_BUCKETS },
-    });
-    this.cacheOperationSeries = new SeriesLimiter(['command', 'status'], limit, overflowOf(names.cacheOperations));
-    this.cacheDurationSeries = new SeriesLimiter(['command'], limit, overflowOf(names.cacheOperationDuration));
+    this.cacheOperationDuration = meter.createHistogram(
+      names.cacheOperationDuration,
+      {
+        description: 'Cache (Redis) command duration in seconds, by command',
+        unit: 's',
+        advice: { explicitBucketBoundaries: DEPENDENCY_BUCKETS },
+      },
+    );
+    this.cacheOperationSeries = new SeriesLimiter(
+      ['command', 'status'],
+      limit,
+      overflowOf(names.cacheOperations),
+    );
+    this.cacheDurationSeries = new SeriesLimiter(
+      ['command'],
+      limit,
+      overflowOf(names.cacheOperationDuration),
+    );
     this.businessEvents = meter.createCounter(names.businessEvents, {
-      description: 'Business events, by event type and status (success or failure)',
+      description:
+        'Business events, by event type and status (success or failure)',
     });
     this.activeUsers = meter.createObservableGauge(names.activeUsers, {
       description: 'Distinct users active in the recent window',
     });
     this.activeUsers.addCallback((result) => {
       const value = this.activeUsersSource?.();
-      if (typeof value === 'number' && Number.isFinite(value)) result.observe(value);
+      if (typeof value === 'number' && Number.isFinite(value))
+        result.observe(value);
     });
 
     this.healthStatus = meter.createGauge(names.healthCheckStatus, {
@@ -142,27 +173,56 @@ export class PrsMetrics {
   }
 
   /** Counts one finished (or aborted) HTTP request and observes its duration. */
-  recordHttpRequest(method: string, endpoint: string, statusCode: string, seconds: number): void {
-    this.httpRequests.add(1, this.httpRequestSeries.attributes(method, endpoint, statusCode));
-    this.httpDuration.record(seconds, this.httpDurationSeries.attributes(method, endpoint));
+  recordHttpRequest(
+    method: string,
+    endpoint: string,
+    statusCode: string,
+    seconds: number,
+  ): void {
+    this.httpRequests.add(
+      1,
+      this.httpRequestSeries.attributes(method, endpoint, statusCode),
+    );
+    this.httpDuration.record(
+      seconds,
+      this.httpDurationSeries.attributes(method, endpoint),
+    );
   }
 
   /** Counts one database query (`operation` is `error` for a failed one) and observes its duration. */
-  recordDatabaseQuery(operation: string, table: string, seconds?: number): void {
+  recordDatabaseQuery(
+    operation: string,
+    table: string,
+    seconds?: number,
+  ): void {
     const attributes = this.databaseQuerySeries.attributes(operation, table);
     this.databaseQueries.add(1, attributes);
-    if (seconds !== undefined) this.databaseQueryDuration.record(seconds, attributes);
+    if (seconds !== undefined)
+      this.databaseQueryDuration.record(seconds, attributes);
   }
 
   /** Counts one cache command and observes its duration. */
-  recordCacheCommand(command: string, status: 'success' | 'error', seconds: number): void {
-    this.cacheOperations.add(1, this.cacheOperationSeries.attributes(command, status));
-    this.cacheOperationDuration.record(seconds, this.cacheDurationSeries.attributes(command));
+  recordCacheCommand(
+    command: string,
+    status: 'success' | 'error',
+    seconds: number,
+  ): void {
+    this.cacheOperations.add(
+      1,
+      this.cacheOperationSeries.attributes(command, status),
+    );
+    this.cacheOperationDuration.record(
+      seconds,
+      this.cacheDurationSeries.attributes(command),
+    );
   }
 
   /** Counts one business event. */
   recordBusinessEvent(eventType: string, status: 'success' | 'failure'): void {
-    this.businessEvents.add(1, this.businessEventSeries.attributes(eventType, status));
+    this.businessEvents.add(
+      1,
+      this.businessEventSeries.attributes(eventType, status),
+    );
   }
 
   /** Records one health check evaluation: its status (1 up, 0 down) and duration. */

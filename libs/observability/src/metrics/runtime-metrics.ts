@@ -1,7 +1,10 @@
 import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { metrics } from '@opentelemetry/api';
-import { OBSERVABILITY_OPTIONS, OBSERVABILITY_SDK } from '../observability.constants';
+import {
+  OBSERVABILITY_OPTIONS,
+  OBSERVABILITY_SDK,
+} from '../observability.constants';
 import type { ResolvedObservabilityOptions } from '../options/resolved-options';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../package-info';
 import type { RunningSdk } from '../sdk/running-sdk';
@@ -22,26 +25,34 @@ export class RuntimeMetrics implements OnApplicationShutdown {
   ) {
     if (!options.metrics.enabled || sdk.metricReader === undefined) return;
     const meter = metrics.getMeter(PACKAGE_NAME, PACKAGE_VERSION);
-    const loopDelay = (this.loopDelay = monitorEventLoopDelay({ resolution: 20 }));
+    const loopDelay = (this.loopDelay = monitorEventLoopDelay({
+      resolution: 20,
+    }));
     loopDelay.enable();
 
     meter
       .createObservableCounter('process_cpu_seconds_total', {
-        description: 'User and system CPU time spent by the process, in seconds',
+        description:
+          'User and system CPU time spent by the process, in seconds',
       })
       .addCallback((result) => {
         const { user, system } = process.cpuUsage();
         result.observe((user + system) / 1e6);
       });
     meter
-      .createObservableGauge('process_resident_memory_bytes', { description: 'Resident set size in bytes' })
+      .createObservableGauge('process_resident_memory_bytes', {
+        description: 'Resident set size in bytes',
+      })
       .addCallback((result) => result.observe(process.memoryUsage.rss()));
     meter
-      .createObservableGauge('nodejs_heap_used_bytes', { description: 'V8 heap used, in bytes' })
+      .createObservableGauge('nodejs_heap_used_bytes', {
+        description: 'V8 heap used, in bytes',
+      })
       .addCallback((result) => result.observe(process.memoryUsage().heapUsed));
     meter
       .createObservableGauge('nodejs_eventloop_delay_p99_seconds', {
-        description: '99th percentile event loop delay since the previous scrape, in seconds',
+        description:
+          '99th percentile event loop delay since the previous scrape, in seconds',
       })
       .addCallback((result) => {
         result.observe(loopDelay.percentile(99) / 1e9);
@@ -49,9 +60,12 @@ export class RuntimeMetrics implements OnApplicationShutdown {
       });
     meter
       .createObservableGauge('process_start_time_seconds', {
-        description: 'Start time of the process since the Unix epoch, in seconds',
+        description:
+          'Start time of the process since the Unix epoch, in seconds',
       })
-      .addCallback((result) => result.observe(Math.round(Date.now() / 1000 - process.uptime())));
+      .addCallback((result) =>
+        result.observe(Math.round(Date.now() / 1000 - process.uptime())),
+      );
   }
 
   onApplicationShutdown(): void {

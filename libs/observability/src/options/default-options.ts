@@ -11,11 +11,23 @@ export const DEFAULT_OPTIONS = {
     seriesLimit: 1000,
   },
   http: {
-    durationBuckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 2.5, 5, 10],
-    excludePaths: ['/api/health', '/api/health/', '/health/ready', '/health/live'],
+    durationBuckets: [
+      0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 2.5, 5, 10,
+    ],
+    excludePaths: [
+      '/api/health',
+      '/api/health/',
+      '/health/ready',
+      '/health/live',
+    ],
   },
   businessEvents: {
-    eventTypes: ['user_login', 'deal_creation', 'payment_processing', 'commission_calculation'],
+    eventTypes: [
+      'user_login',
+      'deal_creation',
+      'payment_processing',
+      'commission_calculation',
+    ],
   },
   activeUsers: {
     windowMs: 30 * 60 * 1000,

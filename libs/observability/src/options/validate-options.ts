@@ -47,7 +47,8 @@ export function resolveModuleOptions(
 
   const d = DEFAULT_OPTIONS;
   const enabled = metrics.enabled ?? d.metrics.enabled;
-  if (typeof enabled !== 'boolean') problems.push({ path: 'metrics.enabled', message: 'must be a boolean' });
+  if (typeof enabled !== 'boolean')
+    problems.push({ path: 'metrics.enabled', message: 'must be a boolean' });
 
   const prefix = metrics.prefix ?? d.metrics.prefix;
   if (typeof prefix !== 'string' || !/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(prefix)) {
@@ -66,19 +67,32 @@ export function resolveModuleOptions(
   }
 
   const port = metrics.port;
-  if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) {
-    problems.push({ path: 'metrics.port', message: `must be an integer from 0 to 65535 (got ${show(port)})` });
+  if (
+    port !== undefined &&
+    !(Number.isInteger(port) && port >= 0 && port <= 65535)
+  ) {
+    problems.push({
+      path: 'metrics.port',
+      message: `must be an integer from 0 to 65535 (got ${show(port)})`,
+    });
   }
 
   const host = metrics.host ?? d.metrics.host;
   if (typeof host !== 'string' || host.trim() === '') {
-    problems.push({ path: 'metrics.host', message: `must be a non-empty string (got ${show(host)})` });
+    problems.push({
+      path: 'metrics.host',
+      message: `must be a non-empty string (got ${show(host)})`,
+    });
   }
 
   checkAuth(metrics.auth, problems);
 
   const seriesLimit = metrics.seriesLimit ?? d.metrics.seriesLimit;
-  if (!(Number.isInteger(seriesLimit) && seriesLimit >= 1 && seriesLimit <= MAX_SERIES_LIMIT)) {
+  if (!(
+    Number.isInteger(seriesLimit) &&
+    seriesLimit >= 1 &&
+    seriesLimit <= MAX_SERIES_LIMIT
+  )) {
     problems.push({
       path: 'metrics.seriesLimit',
       message: `must be an integer from 1 to ${MAX_SERIES_LIMIT} (got ${show(seriesLimit)})`,
@@ -94,7 +108,10 @@ export function resolveModuleOptions(
   }
 
   const excludePaths = http.excludePaths ?? [...d.http.excludePaths];
-  if (!Array.isArray(excludePaths) || excludePaths.some((p) => typeof p !== 'string' || !p.startsWith('/'))) {
+  if (
+    !Array.isArray(excludePaths) ||
+    excludePaths.some((p) => typeof p !== 'string' || !p.startsWith('/'))
+  ) {
     problems.push({
       path: 'http.excludePaths',
       message: `must be an array of paths starting with "/" (got ${show(excludePaths)})`,
@@ -102,10 +119,14 @@ export function resolveModuleOptions(
   }
 
   const health = resolveHealthOptions(input.health, problems, path);
-  const businessEvents = resolveBusinessEventsOptions(input.businessEvents, problems);
+  const businessEvents = resolveBusinessEventsOptions(
+    input.businessEvents,
+    problems,
+  );
   const activeUsers = resolveActiveUsersOptions(input.activeUsers, problems);
   const logging = resolveLoggingOptions(input.logging, problems);
-  if (problems.length > 0) throw new ObservabilityConfigError('ObservabilityModule options', problems);
+  if (problems.length > 0)
+    throw new ObservabilityConfigError('ObservabilityModule options', problems);
   return {
     metrics: {
       enabled,
@@ -124,10 +145,16 @@ export function resolveModuleOptions(
   };
 }
 
-function checkAuth(auth: MetricsAuthOptions | undefined, problems: ConfigProblem[]): void {
+function checkAuth(
+  auth: MetricsAuthOptions | undefined,
+  problems: ConfigProblem[],
+): void {
   if (auth === undefined) return;
   if (!isRecord(auth)) {
-    problems.push({ path: 'metrics.auth', message: 'must be { bearerToken } or { username, password }' });
+    problems.push({
+      path: 'metrics.auth',
+      message: 'must be { bearerToken } or { username, password }',
+    });
     return;
   }
   const a = auth as Record<string, unknown>;
@@ -136,24 +163,38 @@ function checkAuth(auth: MetricsAuthOptions | undefined, problems: ConfigProblem
   if (hasBearer === hasBasic) {
     problems.push({
       path: 'metrics.auth',
-      message: 'must be exactly one of { bearerToken } or { username, password }',
+      message:
+        'must be exactly one of { bearerToken } or { username, password }',
     });
     return;
   }
   if (hasBearer && !nonEmptyString(a.bearerToken)) {
-    problems.push({ path: 'metrics.auth.bearerToken', message: 'must be a non-empty string' });
+    problems.push({
+      path: 'metrics.auth.bearerToken',
+      message: 'must be a non-empty string',
+    });
   }
   if (hasBasic) {
     if (!nonEmptyString(a.username) || a.username.includes(':')) {
-      problems.push({ path: 'metrics.auth.username', message: 'must be a non-empty string without ":"' });
+      problems.push({
+        path: 'metrics.auth.username',
+        message: 'must be a non-empty string without ":"',
+      });
     }
     if (!nonEmptyString(a.password)) {
-      problems.push({ path: 'metrics.auth.password', message: 'must be a non-empty string' });
+      problems.push({
+        path: 'metrics.auth.password',
+        message: 'must be a non-empty string',
+      });
     }
   }
 }
 
-function checkKnownKeys(value: object, path: string, problems: ConfigProblem[]): void {
+function checkKnownKeys(
+  value: object,
+  path: string,
+  problems: ConfigProblem[],
+): void {
   const known = KNOWN_KEYS[path] ?? [];
   for (const key of Object.keys(value)) {
     if (!known.includes(key)) {
@@ -169,7 +210,8 @@ function isIncreasingPositive(value: unknown): value is number[] {
   if (!Array.isArray(value) || value.length === 0) return false;
   let previous = 0;
   for (const n of value) {
-    if (typeof n !== 'number' || !Number.isFinite(n) || n <= previous) return false;
+    if (typeof n !== 'number' || !Number.isFinite(n) || n <= previous)
+      return false;
     previous = n;
   }
   return true;
