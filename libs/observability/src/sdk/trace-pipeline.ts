@@ -110,7 +110,13 @@ function createExporter(
           ? OTLPJsonTraceExporter
           : OTLPProtoTraceExporter;
       return [
-        new Exporter({ url: options.endpoint, timeoutMillis: 10_000 }),
+        // At most two exports in flight (the default is 30 batches of spans held while a
+        // collector hangs); beyond that an export fails at once and its spans are counted.
+        new Exporter({
+          url: options.endpoint,
+          timeoutMillis: 10_000,
+          concurrencyLimit: 2,
+        }),
         options.endpoint,
       ];
     }
