@@ -50,6 +50,7 @@ export function createLogger(
   level: LogLevelName,
   destination: ChannelRouter,
   bindings: Record<string, string>,
+  traceUiUrl?: string,
 ): Logger {
   return pino(
     {
@@ -62,14 +63,16 @@ export function createLogger(
           level: LEVEL_LABELS[label] ?? label.toUpperCase(),
         }),
       },
-      mixin: contextFields,
+      // pino passes the numeric level: errors (50) and above link to their trace.
+      mixin: (_merge: object, levelValue: number) =>
+        contextFields(levelValue >= 50 ? traceUiUrl : undefined),
     },
     destination,
   );
 }
 
 /** `correlation_id`, `trace_id` and `span_id` of whatever request or span is active. */
-function contextFields(): Record<string, string> {
+function contextFields(traceUiUrl: string | undefined): Record<string, string> {
   const store = storage.getStore();
   const spanContext = trace.getSpan(context.active())?.spanContext();
   const out: Record<string, string> = {};
@@ -80,6 +83,9 @@ function contextFields(): Record<string, string> {
   } else if (store?.traceId !== undefined && store.spanId !== undefined) {
     out.trace_id = store.traceId;
     out.span_id = store.spanId;
+  }
+  if (traceUiUrl !== undefined && out.trace_id !== undefined) {
+    out.trace_url = `${traceUiUrl}/trace/${out.trace_id}`;
   }
   return out;
 }

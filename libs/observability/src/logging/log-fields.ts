@@ -13,6 +13,7 @@ const RESERVED = new Set([
   'correlation_id',
   'trace_id',
   'span_id',
+  'trace_url',
 ]);
 const STACK_LIKE = /\n\s+at /;
 

@@ -31,6 +31,7 @@ export class LogPipeline {
     options: ResolvedLoggingOptions,
     onDrop: DropListener,
     onRotateError?: (error: unknown) => void,
+    traceUiUrl?: string,
   ) {
     this.redactor = new Redactor(options.redact, options.maxValueLength);
     this.clientIp = createClientIpResolver(options.trustProxy);
@@ -53,11 +54,17 @@ export class LogPipeline {
     const security = options.files.security
       ? sink('security', options.files.security)
       : undefined;
-    this.main = createLogger(options.level, new ChannelRouter(main, error), {});
+    this.main = createLogger(
+      options.level,
+      new ChannelRouter(main, error),
+      {},
+      traceUiUrl,
+    );
     this.security = createLogger(
       options.level,
       new ChannelRouter(security ? [...main, security] : main, error),
       { logger: 'security', channel: 'security' },
+      traceUiUrl,
     );
     process.once('exit', this.onExit);
   }

@@ -30,6 +30,7 @@ export const LOGGING_PROVIDERS: Provider[] = [
           );
         },
         (error) => log.warn('log-rotate', messages.logRotationFailed(), error),
+        options.tracing.uiUrl,
       );
     },
     inject: [OBSERVABILITY_OPTIONS, PrsMetrics],

@@ -73,6 +73,16 @@ export interface HttpMetricsOptions {
   excludePaths?: string[];
 }
 
+/** How logs point at traces. */
+export interface TracingLinkOptions {
+  /**
+   * Base URL of the trace UI (e.g. Jaeger's `http://localhost:16686`). When set, error
+   * log lines that carry a `trace_id` also carry `trace_url`: `<uiUrl>/trace/<trace_id>`.
+   * @default undefined
+   */
+  uiUrl?: string;
+}
+
 /** Options of `ObservabilityModule.forRoot()` / `forRootAsync()`. */
 export interface ObservabilityModuleOptions {
   /** The Prometheus endpoint and naming. */
@@ -87,4 +97,6 @@ export interface ObservabilityModuleOptions {
   health?: HealthOptions;
   /** JSON logs, correlation ids, security and error channels; see docs/logging.md. */
   logging?: LoggingOptions;
+  /** Links from logs to traces. */
+  tracing?: TracingLinkOptions;
 }

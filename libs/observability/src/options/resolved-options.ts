@@ -23,4 +23,5 @@ export interface ResolvedObservabilityOptions {
   activeUsers: ResolvedActiveUsersOptions;
   health: ResolvedHealthOptions;
   logging: ResolvedLoggingOptions;
+  tracing: { uiUrl: string | undefined };
 }

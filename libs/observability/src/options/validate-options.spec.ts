@@ -59,12 +59,12 @@ describe('resolveModuleOptions', () => {
           auth: { bearerToken: 'x', username: 'u' } as never,
         },
         http: { durationBuckets: [], excludePaths: ['health'] },
-        tracing: {} as never,
+        tracer: {},
       } as never);
     expect(attempt).toThrow(ObservabilityConfigError);
     expect(attempt).toThrow(
       'ObservabilityModule options validation error (10 problems):\n' +
-        '  - tracing: unknown option (known: metrics, http, health, businessEvents, activeUsers, logging)\n' +
+        '  - tracer: unknown option (known: metrics, http, health, businessEvents, activeUsers, logging, tracing)\n' +
         '  - metrics.enabled: must be a boolean\n' +
         '  - metrics.prefix: must match /^[a-zA-Z_][a-zA-Z0-9_]*$/ (got "prs-app")\n' +
         '  - metrics.path: must start with "/", not be "/" and contain no spaces, "?" or "#" (got "metrics")\n' +
@@ -86,6 +86,24 @@ describe('resolveModuleOptions', () => {
       'ObservabilityModule options validation error (2 problems):\n' +
         '  - metrics.auth.username: must be a non-empty string without ":"\n' +
         '  - metrics.auth.password: must be a non-empty string',
+    );
+  });
+
+  it('validates the trace UI link', () => {
+    expect(
+      resolveModuleOptions({ tracing: { uiUrl: 'http://jaeger:16686/' } })
+        .tracing,
+    ).toEqual({
+      uiUrl: 'http://jaeger:16686',
+    });
+    expect(() =>
+      resolveModuleOptions({
+        tracing: { uiUrl: 'jaeger:16686', colour: 1 } as never,
+      }),
+    ).toThrow(
+      'ObservabilityModule options validation error (2 problems):\n' +
+        '  - tracing.colour: unknown option (known: uiUrl)\n' +
+        '  - tracing.uiUrl: must be an http(s) URL (got "jaeger:16686")',
     );
   });
 });

@@ -13,10 +13,19 @@ import type { ResolvedObservabilityOptions } from './resolved-options';
 import { resolveBusinessEventsOptions } from '../business-events/validate-business-events-options';
 import { resolveActiveUsersOptions } from '../active-users/validate-active-users-options';
 import { resolveHealthOptions } from '../health/validate-health-options';
+import { isHttpUrl } from '../sdk/env';
 import { resolveLoggingOptions } from '../logging/validate-logging-options';
 
 const KNOWN_KEYS: Record<string, readonly string[]> = {
-  '': ['metrics', 'http', 'health', 'businessEvents', 'activeUsers', 'logging'],
+  '': [
+    'metrics',
+    'http',
+    'health',
+    'businessEvents',
+    'activeUsers',
+    'logging',
+    'tracing',
+  ],
   metrics: ['enabled', 'prefix', 'path', 'port', 'host', 'auth', 'seriesLimit'],
   http: ['durationBuckets', 'excludePaths'],
 };
@@ -125,6 +134,7 @@ export function resolveModuleOptions(
   );
   const activeUsers = resolveActiveUsersOptions(input.activeUsers, problems);
   const logging = resolveLoggingOptions(input.logging, problems);
+  const tracing = resolveTracingLinks(input.tracing, problems);
   if (problems.length > 0)
     throw new ObservabilityConfigError('ObservabilityModule options', problems);
   return {
@@ -142,6 +152,7 @@ export function resolveModuleOptions(
     activeUsers,
     health,
     logging,
+    tracing,
   };
 }
 
@@ -230,4 +241,32 @@ function show(value: unknown): string {
   const text = JSON.stringify(value);
   if (text === undefined) return String(value);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+function resolveTracingLinks(
+  input: unknown,
+  problems: ConfigProblem[],
+): { uiUrl: string | undefined } {
+  if (input === undefined) return { uiUrl: undefined };
+  if (!isRecord(input)) {
+    problems.push({ path: 'tracing', message: 'must be an object' });
+    return { uiUrl: undefined };
+  }
+  for (const key of Object.keys(input)) {
+    if (key !== 'uiUrl')
+      problems.push({
+        path: `tracing.${key}`,
+        message: 'unknown option (known: uiUrl)',
+      });
+  }
+  const uiUrl = input.uiUrl;
+  if (uiUrl === undefined) return { uiUrl: undefined };
+  if (typeof uiUrl !== 'string' || !isHttpUrl(uiUrl)) {
+    problems.push({
+      path: 'tracing.uiUrl',
+      message: `must be an http(s) URL (got ${show(uiUrl)})`,
+    });
+    return { uiUrl: undefined };
+  }
+  return { uiUrl: uiUrl.replace(/\/+$/, '') };
 }
