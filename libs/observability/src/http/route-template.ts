@@ -58,6 +58,13 @@ export function createRouteResolver(
   return (req) => {
     const { route, baseUrl } = req as ExpressRequest;
     const path = route?.path;
-    return typeof path === 'string' ? (baseUrl ?? '') + path : undefined;
+    if (typeof path !== 'string') return undefined;
+    // Nest 12 answers unknown paths under the global prefix from a catch-all route on a
+    // router mounted at the prefix (`router.all('*path')`): that is "no route", not a route.
+    if (baseUrl && MOUNTED_CATCH_ALL.test(path)) return undefined;
+    return (baseUrl ?? '') + path;
   };
 }
+
+/** A pattern that matches everything below its mount point: `*path`, `/{*path}`, `(.*)`. */
+const MOUNTED_CATCH_ALL = /^\/?(\*\w*|\{\/?\*\w*\}|\(\.\*\))$/;
