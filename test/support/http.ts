@@ -12,13 +12,30 @@ export async function hammer(
   const worker = async () => {
     while (next < count) {
       const i = next++;
-      const res = await fetch(baseUrl + pathFor(i));
-      await res.arrayBuffer();
-      statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+      const status = await getStatus(baseUrl + pathFor(i));
+      statuses.set(status, (statuses.get(status) ?? 0) + 1);
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   return statuses;
+}
+
+/**
+ * GETs `url` and returns the status; 0 when no response came. A socket error is retried
+ * once, as HTTP clients do for the keep-alive race (the server closing an idle pooled
+ * connection as the client reuses it); a server that really drops requests still shows.
+ */
+async function getStatus(url: string): Promise<number> {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const res = await fetch(url);
+      await res.arrayBuffer();
+      return res.status;
+    } catch {
+      // retried once, then reported as status 0
+    }
+  }
+  return 0;
 }
 
 /** Sends a request with an arbitrary method and resolves with the status. */
