@@ -10,6 +10,7 @@ import {
 import type { PrsMetrics } from '../metrics/prs-metrics';
 import type { DirectRoutes } from './direct-routes';
 import type { PathMatcher } from './path-matcher';
+import { pathOf } from './path-of';
 import type { RouteResolver } from './route-template';
 
 type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
@@ -132,10 +133,4 @@ function setTraceHeaders(res: ServerResponse): void {
     `00-${ctx.traceId}-${ctx.spanId}-0${ctx.traceFlags & 1}`,
   );
   res.setHeader('x-trace-id', ctx.traceId);
-}
-
-function pathOf(url: string | undefined): string {
-  if (url === undefined) return '/';
-  const query = url.indexOf('?');
-  return query === -1 ? url : url.slice(0, query);
 }

@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { DirectRoutes } from '../http/direct-routes';
-import { pathOf, type RequestScope } from './request-scope';
+import { pathOf } from '../http/path-of';
+import type { RequestScope } from './request-scope';
 
 type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
 

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { context, isSpanContextValid, trace } from '@opentelemetry/api';
 import type { RateLimitedLogger } from '../diagnostics/rate-limited-logger';
 import { messages } from '../errors/messages';
+import { pathOf } from '../http/path-of';
 import type { PathMatcher } from '../http/path-matcher';
 import { correlationIdOf } from './correlation-id';
 import type { ResolvedLoggingOptions } from './logging-options.interface';
@@ -61,11 +62,4 @@ export class RequestScope {
       res.once('close', () => this.requestLog.write(store));
     return store;
   }
-}
-
-/** The raw path of a request URL (no query string). */
-export function pathOf(url: string | undefined): string {
-  if (url === undefined) return '/';
-  const query = url.indexOf('?');
-  return query === -1 ? url : url.slice(0, query);
 }

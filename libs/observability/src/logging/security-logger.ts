@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { LogPipeline, WriteLevel } from './log-pipeline';
 import { LOG_PIPELINE } from './logging.constants';
 import { requestStorage } from './request-context';
-import { pathOf } from './request-scope';
+import { pathOf } from '../http/path-of';
 import { sanitize } from './sanitize';
 
 /** Details of a security event; values are redacted and capped like any logged field. */

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { messages } from '../errors/messages';
+import { pathOf } from '../http/path-of';
 import type { PathMatcher } from '../http/path-matcher';
 import type { MetricsEndpoint } from './metrics-endpoint';
 
@@ -15,9 +16,7 @@ export function startMetricsServer(
   endpoint: MetricsEndpoint,
 ): Promise<Server> {
   const server = createServer((req, res) => {
-    const url = req.url ?? '/';
-    const query = url.indexOf('?');
-    if (paths.matches(query === -1 ? url : url.slice(0, query))) {
+    if (paths.matches(pathOf(req.url))) {
       endpoint.handle(req, res);
       return;
     }

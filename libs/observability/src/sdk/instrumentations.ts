@@ -11,6 +11,7 @@ import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { IORedisMetricsInstrumentation } from '../cache/ioredis-metrics.instrumentation';
 import { PgQueryMetricsInstrumentation } from '../database/pg-query-metrics.instrumentation';
 import { sanitizeSql } from '../database/sql-statement';
+import { pathOf } from '../http/path-of';
 import { propagateCorrelationId } from '../logging/outbound-correlation';
 import type { RunningSdk } from './running-sdk';
 
@@ -107,10 +108,4 @@ function sanitizeStatement(
     // Overwrite only what the instrumentation set (its semconv mode decides which key).
     if (attributes?.[key] !== undefined) span.setAttribute(key, sanitized);
   }
-}
-
-function pathOf(url: string | undefined): string {
-  if (url === undefined) return '/';
-  const query = url.indexOf('?');
-  return query === -1 ? url : url.slice(0, query);
 }
