@@ -2,16 +2,15 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { dump } from 'js-yaml';
 import {
-  DEPLOY_DIR,
-  expectSuccess,
-  listFiles,
-  readYaml,
-  run,
-  withTempDir,
-} from './deploy-tools';
-
-const GRAFANA_DIR = path.join(DEPLOY_DIR, 'grafana');
-const DASHBOARDS_DIR = path.join(GRAFANA_DIR, 'dashboards');
+  DASHBOARDS_DIR,
+  GRAFANA_DIR,
+  PRS_METRICS,
+  allExprs,
+  dashboardFiles,
+  panelsOf,
+  parseDashboard,
+} from './dashboards';
+import { expectSuccess, readYaml, run, withTempDir } from './deploy-tools';
 
 /** Stable dashboard uids: links and bookmarks depend on them. */
 const EXPECTED_UIDS = [
@@ -21,68 +20,6 @@ const EXPECTED_UIDS = [
   'prs-runtime',
   'prs-service-overview',
 ];
-
-/** prs_* metrics of the SDK contract (histograms add _bucket/_sum/_count). */
-const PRS_METRICS = [
-  'prs_http_requests_total',
-  'prs_http_request_duration_seconds',
-  'prs_active_users_total',
-  'prs_database_queries_total',
-  'prs_database_query_duration_seconds',
-  'prs_cache_operations_total',
-  'prs_cache_operation_duration_seconds',
-  'prs_business_events_total',
-  'prs_health_check_status',
-  'prs_health_check_duration_seconds',
-  'prs_metric_series_overflow_total',
-  'prs_telemetry_spans_dropped_total',
-  'prs_telemetry_export_failures_total',
-  'prs_log_records_dropped_total',
-];
-
-interface Target {
-  refId: string;
-  expr?: string;
-  datasource?: { type?: string; uid?: string };
-}
-
-interface Panel {
-  id: number;
-  type: string;
-  title: string;
-  datasource?: { type?: string; uid?: string };
-  targets?: Target[];
-  panels?: Panel[];
-}
-
-interface Dashboard {
-  uid: string;
-  title: string;
-  panels: Panel[];
-  templating: { list: { name: string; type: string; query?: unknown }[] };
-}
-
-const dashboardFiles = listFiles(DASHBOARDS_DIR, '.json');
-
-function parseDashboard(file: string): Dashboard {
-  return JSON.parse(fs.readFileSync(file, 'utf8')) as Dashboard;
-}
-
-function panelsOf(dashboard: Dashboard): Panel[] {
-  return dashboard.panels.flatMap((panel) => [panel, ...(panel.panels ?? [])]);
-}
-
-/** Every target expr of every dashboard, with where it comes from. */
-function allExprs(): { where: string; expr: string }[] {
-  return dashboardFiles.flatMap((file) =>
-    panelsOf(parseDashboard(file)).flatMap((panel) =>
-      (panel.targets ?? []).map((target) => ({
-        where: `${path.basename(file)} panel ${panel.id} "${panel.title}" ${target.refId}`,
-        expr: target.expr ?? '',
-      })),
-    ),
-  );
-}
 
 /** Replaces Grafana's variables with values PromQL accepts. */
 function toPromql(expr: string): string {
