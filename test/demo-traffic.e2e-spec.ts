@@ -1,45 +1,6 @@
-import { execFile } from 'node:child_process';
 import { eventGrowth } from './support/demo-client';
 import { type DemoApp, startDemo } from './support/demo-app';
-import { REPO_ROOT } from './support/fixture-process';
-
-interface TrafficRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** `npm run demo:traffic -- <args>` against `url`, killed after 90 s at worst. */
-function traffic(url: string, args: string[]): Promise<TrafficRun> {
-  return new Promise((resolve) => {
-    execFile(
-      'npm',
-      ['run', '--silent', 'demo:traffic', '--', ...args],
-      {
-        cwd: REPO_ROOT,
-        env: { ...process.env, DEMO_URL: url },
-        timeout: 90_000,
-      },
-      (error, stdout, stderr) =>
-        resolve({
-          code: error ? ((error.code as number | undefined) ?? 1) : 0,
-          stdout,
-          stderr,
-        }),
-    );
-  });
-}
-
-type Summary = {
-  total: number;
-  errors: number;
-  unexpected: number;
-  classes: Record<string, number>;
-  scenarios: Record<
-    string,
-    { count: number; statuses: Record<string, number> }
-  >;
-};
+import { traffic, trafficSummary } from './support/demo-traffic';
 
 describe('npm run demo:traffic', () => {
   let demo: DemoApp;
@@ -61,12 +22,7 @@ describe('npm run demo:traffic', () => {
     expect(run.stdout).toMatch(
       /^demo:traffic summary: \d+ requests in \d+\.\d s/m,
     );
-    const line = run.stdout
-      .split('\n')
-      .find((l) => l.startsWith('TRAFFIC_SUMMARY '));
-    const summary = JSON.parse(
-      line?.slice('TRAFFIC_SUMMARY '.length) ?? '{}',
-    ) as Summary;
+    const summary = trafficSummary(run);
     expect(summary.total).toBeGreaterThan(50);
     expect(summary.total).toBeLessThanOrEqual(25 * 5 + 50);
     expect([summary.errors, summary.unexpected]).toEqual([0, 0]);

@@ -16,70 +16,174 @@ export function freePort(): Promise<number> {
   });
 }
 
-export interface PrometheusServer {
+const INSTALL_HINT =
+  'apt-get update && apt-get install -y prometheus prometheus-alertmanager prometheus-blackbox-exporter';
+
+/** A Prometheus-ecosystem server started by {@link startDaemon}. */
+export interface Daemon {
+  /** `http://127.0.0.1:<port>` */
   url: string;
-  /** Instant query; returns the result vector. */
-  query(
-    expr: string,
-  ): Promise<{ metric: Record<string, string>; value: [number, string] }[]>;
-  stop(): Promise<void>;
+  /** `127.0.0.1:<port>`, as a scrape target or an Alertmanager address. */
+  address: string;
+  /** Its temp dir (config, storage); removed by `stop()`. */
+  dir: string;
+  /** Everything it printed so far, for failure messages. */
+  output: () => string;
+  /** SIGTERM, SIGKILL after 10 s; resolves once it exited and its dir is gone. */
+  stop: () => Promise<void>;
 }
 
-/** Starts the real Prometheus server (Debian package) in a temp dir, scraping `targets`. */
-export async function startPrometheus(
-  config: string,
-): Promise<PrometheusServer> {
-  const dir = mkdtempSync(join(tmpdir(), 'prs-prometheus-'));
-  writeFileSync(join(dir, 'prometheus.yml'), config);
+export interface DaemonOptions {
+  /** Executable (a Debian package's binary, on PATH). */
+  command: string;
+  /** Arguments, given the temp dir and the loopback port it must listen on. */
+  args: (dir: string, port: number) => string[];
+  /** Files written into the temp dir before the start (name → content). */
+  files?: Record<string, string>;
+  /** Path that answers 200 once it is ready. */
+  readyPath?: string;
+  readyTimeoutMs?: number;
+}
+
+/**
+ * Starts a server binary on a free loopback port with its own temp dir, and waits
+ * (bounded) until `readyPath` answers 200. A missing binary fails with the install command.
+ */
+export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
+  const dir = mkdtempSync(join(tmpdir(), `prs-${options.command}-`));
+  for (const [name, content] of Object.entries(options.files ?? {}))
+    writeFileSync(join(dir, name), content);
   const port = await freePort();
   let output = '';
-  const child: ChildProcess = spawn(
-    'prometheus',
-    [
-      `--config.file=${join(dir, 'prometheus.yml')}`,
-      `--storage.tsdb.path=${join(dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  let spawnError: Error | undefined;
+  const child: ChildProcess = spawn(options.command, options.args(dir, port), {
+    cwd: dir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.once('error', (error) => (spawnError = error));
   child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
+  const exited = new Promise<void>((resolve) => child.once('close', resolve));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null && !spawnError) {
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      child.kill('SIGTERM');
+      await exited;
+      clearTimeout(timer);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + (options.readyTimeoutMs ?? 30_000);
   for (;;) {
-    if (child.exitCode !== null)
-      throw new Error(`prometheus exited:\n${output}`);
+    const failure = spawnError
+      ? (spawnError as NodeJS.ErrnoException).code === 'ENOENT'
+        ? `${options.command} is not installed: ${INSTALL_HINT}`
+        : `${options.command} failed to start: ${spawnError.message}`
+      : child.exitCode !== null
+        ? `${options.command} exited with ${child.exitCode}`
+        : Date.now() > deadline
+          ? `${options.command} not ready within the deadline`
+          : undefined;
+    if (failure !== undefined) {
+      await stop();
+      throw new Error(`${failure}:\n${output}`);
+    }
     try {
-      if ((await fetch(`${url}/-/ready`)).status === 200) break;
+      const res = await fetch(`${url}${options.readyPath ?? '/-/ready'}`, {
+        signal: AbortSignal.timeout(2_000),
+      });
+      await res.arrayBuffer();
+      if (res.status === 200) break;
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline)
-      throw new Error(`prometheus not ready:\n${output}`);
     await new Promise((r) => setTimeout(r, 200));
   }
   return {
     url,
+    address: `127.0.0.1:${port}`,
+    dir,
+    output: () => output,
+    stop,
+  };
+}
+
+export interface PrometheusSample {
+  metric: Record<string, string>;
+  value: [number, string];
+}
+
+export interface PrometheusServer extends Daemon {
+  /** Instant query; returns the result vector. */
+  query(expr: string): Promise<PrometheusSample[]>;
+}
+
+/**
+ * Starts the real Prometheus server (Debian package) in a temp dir with `config`
+ * as prometheus.yml; `files` (rule files, say) are written beside it, so the config
+ * can name them by relative path.
+ */
+export async function startPrometheus(
+  config: string,
+  files: Record<string, string> = {},
+): Promise<PrometheusServer> {
+  const daemon = await startDaemon({
+    command: 'prometheus',
+    files: { ...files, 'prometheus.yml': config },
+    args: (dir, port) => [
+      `--config.file=${join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+    ],
+  });
+  return {
+    ...daemon,
     async query(expr) {
       const res = await fetch(
-        `${url}/api/v1/query?query=${encodeURIComponent(expr)}`,
+        `${daemon.url}/api/v1/query?query=${encodeURIComponent(expr)}`,
+        { signal: AbortSignal.timeout(10_000) },
       );
       const body = (await res.json()) as {
         status: string;
-        data: { result: [] };
+        data: { resultType: string; result: PrometheusSample[] };
         error?: string;
       };
       if (body.status !== 'success')
-        throw new Error(`query failed: ${body.error}`);
+        throw new Error(`query failed: ${body.error} (${expr})`);
+      if (body.data.resultType !== 'vector')
+        throw new Error(`${expr}: a ${body.data.resultType}, not a vector`);
       return body.data.result;
     },
-    stop: () =>
-      new Promise<void>((resolve) => {
-        child.once('exit', () => {
-          rmSync(dir, { recursive: true, force: true });
-          resolve();
-        });
-        child.kill('SIGTERM');
-      }),
   };
+}
+
+/**
+ * Starts the real Alertmanager (Debian package `prometheus-alertmanager`) on loopback
+ * with `config` as alertmanager.yml, its storage in the temp dir and clustering off
+ * (an empty `--cluster.listen-address`; otherwise it binds 0.0.0.0:9094).
+ */
+export function startAlertmanager(config: string): Promise<Daemon> {
+  return startDaemon({
+    command: 'prometheus-alertmanager',
+    files: { 'alertmanager.yml': config },
+    args: (dir, port) => [
+      `--config.file=${join(dir, 'alertmanager.yml')}`,
+      `--storage.path=${join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--cluster.listen-address=',
+    ],
+  });
+}
+
+/** Starts the real blackbox exporter (Debian package) on loopback with `configFile`. */
+export function startBlackboxExporter(configFile: string): Promise<Daemon> {
+  return startDaemon({
+    command: 'prometheus-blackbox-exporter',
+    readyPath: '/-/healthy',
+    args: (_dir, port) => [
+      `--config.file=${configFile}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+    ],
+  });
 }
