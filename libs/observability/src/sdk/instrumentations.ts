@@ -1,5 +1,9 @@
 import type { IncomingMessage } from 'node:http';
-import type { Span } from '@opentelemetry/api';
+import {
+  createNoopMeter,
+  type MeterProvider,
+  type Span,
+} from '@opentelemetry/api';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import {
   ExpressInstrumentation,
@@ -15,13 +19,9 @@ import { pathOf } from '../http/path-of';
 import { propagateCorrelationId } from '../logging/outbound-correlation';
 import type { RunningSdk } from './running-sdk';
 
-/** Meter names (instrumentation scopes) of the auto-instrumentations we enable. */
-export const INSTRUMENTATION_SCOPES: readonly string[] = [
-  '@opentelemetry/instrumentation-http',
-  '@opentelemetry/instrumentation-express',
-  '@opentelemetry/instrumentation-pg',
-  '@opentelemetry/instrumentation-ioredis',
-];
+const NOOP_METER_PROVIDER: MeterProvider = {
+  getMeter: () => createNoopMeter(),
+};
 
 // Scrapes and probes arrive every few seconds; a trace each would bury real traffic.
 const UNTRACED_PATHS = new Set([
@@ -44,12 +44,14 @@ export function createInstrumentations(
   const { instrumentations: enabled, traces } = sdk.options;
   // Without a span exporter the express, pg and ioredis tracing instrumentations would
   // only cost time (metrics come from the module and from our own pg/ioredis patches).
-  // The http one stays: it carries the correlation id into outbound calls.
+  // The http one keeps only its outgoing side then: it carries the correlation id into
+  // outbound calls. Its incoming side would start a span per request that nobody records.
   const tracing = traces.exporter !== 'none';
   const list: Instrumentation[] = [];
   if (enabled.http) {
     list.push(
       new HttpInstrumentation({
+        disableIncomingRequestInstrumentation: !tracing,
         ignoreIncomingRequestHook: (req: IncomingMessage) =>
           UNTRACED_PATHS.has(pathOf(req.url)),
         // Outgoing calls carry the current request's X-Correlation-ID (docs/logging.md).
@@ -95,6 +97,20 @@ export function createInstrumentations(
     );
   }
   return list;
+}
+
+/**
+ * Takes the meter away from the instrumentations (ours record through their hubs, not
+ * a meter). Their semconv metrics duplicate the prs_* contract at several times its
+ * cardinality, and a view that drops them still hashes every data point's attributes on
+ * the request path; a no-op meter costs nothing. Call after `NodeSDK.start()`, which
+ * hands them the SDK's meter provider.
+ */
+export function silenceInstrumentationMetrics(
+  instrumentations: readonly Instrumentation[],
+): void {
+  for (const instrumentation of instrumentations)
+    instrumentation.setMeterProvider(NOOP_METER_PROVIDER);
 }
 
 function sanitizeStatement(

@@ -4,7 +4,6 @@ import {
   hostDetector,
   resourceFromAttributes,
 } from '@opentelemetry/resources';
-import { AggregationType } from '@opentelemetry/sdk-metrics';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import {
   ATTR_SERVICE_NAME,
@@ -13,7 +12,7 @@ import {
 import { DiagnosticReporter, type TelemetryStats } from './diagnostics';
 import {
   createInstrumentations,
-  INSTRUMENTATION_SCOPES,
+  silenceInstrumentationMetrics,
 } from './instrumentations';
 import { registerLoaderHook } from './loader-hook';
 import { RecordHub } from './record-hub';
@@ -92,17 +91,12 @@ export function startObservability(
     withoutTargetInfo: true,
   });
   const tracingOn = resolved.traces.exporter !== 'none';
+  const instrumentations = createInstrumentations(base);
   const sdk = new NodeSDK({
     resource: resourceFromAttributes(resourceAttributes(resolved)),
     // The process detector is left out on purpose: it copies the command line into every span.
     resourceDetectors: [envDetector, hostDetector],
     metricReaders: [metricReader],
-    // The auto-instrumentations' own semconv metrics duplicate the prs_* contract at
-    // several times its cost and cardinality; the contract's instruments are ours.
-    views: INSTRUMENTATION_SCOPES.map((meterName) => ({
-      meterName,
-      aggregation: { type: AggregationType.DROP },
-    })),
     spanProcessors: createSpanProcessors(resolved.traces, stats, base.reporter),
     ...(tracingOn
       ? {
@@ -110,9 +104,10 @@ export function startObservability(
           textMapPropagator: createPropagator(),
         }
       : {}),
-    instrumentations: createInstrumentations(base),
+    instrumentations,
   });
   sdk.start();
+  silenceInstrumentationMetrics(instrumentations);
 
   let stopping: Promise<void> | undefined;
   const started: RunningSdk = {
