@@ -8,6 +8,7 @@ import type {
 import type { ResolvedObservabilityOptions } from '../options/resolved-options';
 import { metricNames, type MetricNames } from './metric-names';
 import { SeriesLimiter } from './series-limiter';
+import { TalliedCounter } from './tallied-counter';
 
 /** Bucket bounds, in seconds, for database and cache durations: sub-millisecond to 10 s. */
 const DEPENDENCY_BUCKETS = [
@@ -27,10 +28,10 @@ export class PrsMetrics {
   /** The exposition names in use (prefix applied). */
   readonly names: MetricNames;
 
-  private readonly httpRequests: Counter;
+  private readonly httpRequests: TalliedCounter;
   private readonly httpDuration: Histogram;
-  private readonly databaseQueries: Counter;
-  private readonly businessEvents: Counter;
+  private readonly databaseQueries: TalliedCounter;
+  private readonly businessEvents: TalliedCounter;
   private readonly activeUsers: ObservableGauge;
   private readonly seriesOverflow: Counter;
 
@@ -38,7 +39,7 @@ export class PrsMetrics {
   private readonly httpDurationSeries: SeriesLimiter;
   private readonly databaseQuerySeries: SeriesLimiter;
   private readonly databaseQueryDuration: Histogram;
-  private readonly cacheOperations: Counter;
+  private readonly cacheOperations: TalliedCounter;
   private readonly cacheOperationDuration: Histogram;
   private readonly cacheOperationSeries: SeriesLimiter;
   private readonly cacheDurationSeries: SeriesLimiter;
@@ -67,7 +68,7 @@ export class PrsMetrics {
       return () => this.seriesOverflow.add(1, attrs);
     };
 
-    this.httpRequests = meter.createCounter(names.httpRequests, {
+    this.httpRequests = new TalliedCounter(meter, names.httpRequests, {
       description:
         'HTTP requests served, by method, route template and status code',
     });
@@ -77,7 +78,7 @@ export class PrsMetrics {
       unit: 's',
       advice: { explicitBucketBoundaries: options.http.durationBuckets },
     });
-    this.databaseQueries = meter.createCounter(names.databaseQueries, {
+    this.databaseQueries = new TalliedCounter(meter, names.databaseQueries, {
       description:
         'Database queries, by operation and table; failed queries have operation "error"',
     });
@@ -90,7 +91,7 @@ export class PrsMetrics {
         advice: { explicitBucketBoundaries: DEPENDENCY_BUCKETS },
       },
     );
-    this.cacheOperations = meter.createCounter(names.cacheOperations, {
+    this.cacheOperations = new TalliedCounter(meter, names.cacheOperations, {
       description:
         'Cache (Redis) commands, by command and status (success or error)',
     });
@@ -112,7 +113,7 @@ export class PrsMetrics {
       limit,
       overflowOf(names.cacheOperationDuration),
     );
-    this.businessEvents = meter.createCounter(names.businessEvents, {
+    this.businessEvents = new TalliedCounter(meter, names.businessEvents, {
       description:
         'Business events, by event type and status (success or failure)',
     });
