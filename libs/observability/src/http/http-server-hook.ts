@@ -80,7 +80,7 @@ export function installHttpServerHook(
     setTraceHeaders(res);
     if (!exclude.matches(path)) {
       const start = performance.now();
-      res.once('close', () => {
+      res.on('close', () => {
         try {
           const status = res.writableFinished
             ? (STATUS_LABELS[res.statusCode] ?? String(res.statusCode))
