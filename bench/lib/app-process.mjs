@@ -39,7 +39,6 @@ export async function startApp({ variant, adapter, sinkUrl }) {
       variant === 'traces' || variant === 'full' ? 'otlp' : 'none',
     OTEL_EXPORTER_OTLP_TRACES_ENDPOINT:
       sinkUrl ?? 'http://127.0.0.1:9/v1/traces',
-    OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/json',
   };
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
