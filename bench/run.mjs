@@ -35,6 +35,8 @@ async function measure(variant, adapter, sink) {
     if (variant === 'traces' || variant === 'full')
       await new Promise((r) => setTimeout(r, 1_500));
     const { peak } = app.memory();
+    if ((variant === 'traces' || variant === 'full') && sink.spans() === 0)
+      throw new Error(`${variant}/${adapter}: the OTLP sink received no spans`);
     if (run.non2xx > 0)
       throw new Error(`${variant}/${adapter}: ${run.non2xx} failed requests`);
     return {

@@ -13,7 +13,6 @@ import { DirectRoutes } from '../http/direct-routes';
 import { installHttpServerHook } from '../http/http-server-hook';
 import { PathMatcher } from '../http/path-matcher';
 import { createAuthorizationCheck } from '../metrics/metrics-auth';
-import { PrsMetrics } from '../metrics/prs-metrics';
 import { OBSERVABILITY_OPTIONS } from '../observability.constants';
 import type { ResolvedObservabilityOptions } from '../options/resolved-options';
 import { HealthLifecycleService } from './health-lifecycle.service';
@@ -42,7 +41,6 @@ export class HealthEndpoints
     private readonly report: HealthReportService,
     private readonly lifecycle: HealthLifecycleService,
     private readonly adapterHost: HttpAdapterHost,
-    private readonly metrics: PrsMetrics,
     @Inject(OBSERVABILITY_OPTIONS)
     private readonly options: ResolvedObservabilityOptions,
   ) {
@@ -65,7 +63,7 @@ export class HealthEndpoints
 
   /**
    * The metrics side installs the server hook that serves direct routes; with metrics
-   * off (or the SDK disabled) it does not, so install it here, counting nothing.
+   * and tracing off (or the SDK disabled) it does not, so install it here, recording nothing.
    * The hook is idempotent: when already installed this is a no-op.
    */
   onApplicationBootstrap(): void {
@@ -75,9 +73,10 @@ export class HealthEndpoints
     const server = adapter?.getHttpServer() as Server | undefined;
     if (server === undefined) return;
     this.uninstall = installHttpServerHook(server, {
-      metrics: this.metrics,
+      metrics: undefined,
+      tracing: false,
       resolveRoute: () => undefined,
-      exclude: new PathMatcher(['/*']),
+      exclude: new PathMatcher([]),
       routes: this.routes,
       log: this.log,
     });

@@ -49,27 +49,30 @@ export class HttpObservabilityService
 
   onModuleInit(): void {
     const { metrics, http } = this.options;
-    if (!metrics.enabled) return;
     if (this.sdk.metricReader === undefined) {
-      this.logger.warn(messages.sdkDisabled());
+      if (metrics.enabled) this.logger.warn(messages.sdkDisabled());
       return;
     }
-    const endpoint = (this.endpoint = new MetricsEndpoint(
-      this.sdk.metricReader,
-      metrics.auth,
-      this.log,
-    ));
+    const tracing = this.sdk.options.traces.exporter !== 'none';
+    if (!metrics.enabled && !tracing) return;
     const adapter = this.adapterHost.httpAdapter as
       typeof this.adapterHost.httpAdapter | undefined;
     const server = adapter?.getHttpServer() as Server | undefined;
+    if (metrics.enabled) {
+      const endpoint = (this.endpoint = new MetricsEndpoint(
+        this.sdk.metricReader,
+        metrics.auth,
+        this.log,
+      ));
+      if (server !== undefined && metrics.port === undefined)
+        this.routes.register(metrics.path, (req, res) =>
+          endpoint.handle(req, res),
+        );
+    }
     if (server === undefined) return; // an application context or microservice: no HTTP
-
-    if (metrics.port === undefined)
-      this.routes.register(metrics.path, (req, res) =>
-        endpoint.handle(req, res),
-      );
     this.uninstall = installHttpServerHook(server, {
-      metrics: this.metrics,
+      metrics: metrics.enabled ? this.metrics : undefined,
+      tracing,
       resolveRoute: createRouteResolver(this.adapterHost),
       exclude: new PathMatcher([...http.excludePaths, metrics.path]),
       routes: this.routes,

@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { context, isSpanContextValid, trace } from '@opentelemetry/api';
+import { getRPCMetadata, RPCType } from '@opentelemetry/core';
 import type { RateLimitedLogger } from '../diagnostics/rate-limited-logger';
 import {
   ABORTED_STATUS_CODE,
@@ -33,7 +34,13 @@ const HOOKED = Symbol.for('@prs/nestjs-observability:http-hook');
 
 /** What the server hook needs. */
 export interface HttpServerHookOptions {
-  metrics: PrsMetrics;
+  /** Where HTTP metrics go; `undefined` when metrics are off. */
+  metrics: PrsMetrics | undefined;
+  /**
+   * Whether server spans are recorded: the hook then gives the http instrumentation the
+   * route template, which names the span (`GET /api/deals/:id`) and sets `http.route`.
+   */
+  tracing: boolean;
   resolveRoute: RouteResolver;
   /** Paths not counted in HTTP metrics. */
   exclude: PathMatcher;
@@ -64,7 +71,7 @@ export function installHttpServerHook(
       : function (this: Server, req, res) {
           for (const listener of original) listener.call(this, req, res);
         };
-  const { metrics, resolveRoute, exclude, routes, log } = options;
+  const { metrics, tracing, resolveRoute, exclude, routes, log } = options;
 
   const hook = function (
     this: Server,
@@ -77,11 +84,19 @@ export function installHttpServerHook(
       direct(req, res);
       return;
     }
-    setTraceHeaders(res);
-    if (!exclude.matches(path)) {
+    // The http instrumentation reads the route from here when the response closes.
+    const rpc = tracing ? getRPCMetadata(context.active()) : undefined;
+    if (tracing) setTraceHeaders(res);
+    const counted = metrics !== undefined && !exclude.matches(path);
+    if (counted || rpc?.type === RPCType.HTTP) {
       const start = performance.now();
-      res.on('close', () => {
+      // Prepended: it must run before the instrumentation's own close listener ends the span.
+      res.prependListener('close', () => {
         try {
+          const endpoint = resolveRoute(req);
+          if (rpc?.type === RPCType.HTTP && endpoint !== undefined)
+            rpc.route ??= endpoint;
+          if (!counted) return;
           const status = res.writableFinished
             ? (STATUS_LABELS[res.statusCode] ?? String(res.statusCode))
             : ABORTED_STATUS_CODE;
@@ -89,10 +104,9 @@ export function installHttpServerHook(
             req.method !== undefined && STANDARD_METHODS.has(req.method)
               ? req.method
               : OTHER_METHOD;
-          const endpoint = resolveRoute(req) ?? UNMATCHED_ENDPOINT;
           metrics.recordHttpRequest(
             method,
-            endpoint,
+            endpoint ?? UNMATCHED_ENDPOINT,
             status,
             (performance.now() - start) / 1000,
           );

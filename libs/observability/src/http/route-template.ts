@@ -1,7 +1,5 @@
 import type { IncomingMessage } from 'node:http';
 import type { HttpAdapterHost } from '@nestjs/core';
-import { context } from '@opentelemetry/api';
-import { getRPCMetadata, RPCType } from '@opentelemetry/core';
 
 /** Returns the matched route template of a finished request, or `undefined` when none matched. */
 export type RouteResolver = (req: IncomingMessage) => string | undefined;
@@ -42,14 +40,7 @@ export function createRouteResolver(
     // `IncomingMessage` cannot reach; copy it across as the request starts.
     instance.addHook('onRequest', (request, _reply, done) => {
       const url = request.routeOptions?.url;
-      if (url !== undefined) {
-        request.raw[FASTIFY_ROUTE] = url;
-        // Names the HTTP server span `GET /api/deals/:id` and sets `http.route`, as the
-        // express instrumentation does on Express (there is no fastify one in our set).
-        const rpc = getRPCMetadata(context.active());
-        if (rpc?.type === RPCType.HTTP && rpc.route === undefined)
-          rpc.route = url;
-      }
+      if (url !== undefined) request.raw[FASTIFY_ROUTE] = url;
       done();
     });
     return (req) =>

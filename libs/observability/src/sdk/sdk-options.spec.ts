@@ -79,9 +79,15 @@ describe('resolveSdkOptions precedence: option > OTEL_* > default', () => {
     ).toBe('2');
   });
 
-  it('enables every instrumentation by default and honours switches', () => {
+  it('enables every instrumentation but express by default and honours switches', () => {
+    expect(resolveSdkOptions({}, {}).instrumentations).toEqual({
+      http: true,
+      express: false,
+      pg: true,
+      ioredis: true,
+    });
     expect(
-      resolveSdkOptions({ instrumentations: { pg: false } }, {})
+      resolveSdkOptions({ instrumentations: { pg: false, express: true } }, {})
         .instrumentations,
     ).toEqual({
       http: true,
