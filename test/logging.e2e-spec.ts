@@ -237,3 +237,33 @@ describe.each(ADAPTERS)('structured logs on %s', (adapter) => {
     });
   });
 });
+
+// Without a span exporter nothing binds the request's emitters to a context (the http
+// instrumentation skips incoming requests then): the correlation id must still reach a
+// handler that runs after the body was read, and the request line must still be written.
+describe.each(ADAPTERS)('structured logs without tracing on %s', (adapter) => {
+  let app: LoggingFixture;
+
+  beforeAll(async () => {
+    app = await startLoggingFixture(adapter);
+  });
+  afterAll(() => app?.stop());
+
+  it('keeps the request context through body parsing', async () => {
+    const id = `corr-${adapter}-untraced-post`;
+    const res = await fetch(app.url('/api/items'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-correlation-id': id },
+      body: JSON.stringify({ name: 'desk', password: 'hunter2' }),
+    });
+    expect(res.status).toBe(201);
+    expect(res.headers.get('x-correlation-id')).toBe(id);
+    expect(res.headers.get('x-trace-id')).toBeNull();
+    const line = await app.waitFor(
+      (l) => l.message === 'creating item' && l.correlation_id === id,
+    );
+    expect(line.body).toEqual({ name: 'desk', password: '[REDACTED]' });
+    expect(line.trace_id).toBeUndefined();
+    await app.waitFor(requestLine(id));
+  });
+});
