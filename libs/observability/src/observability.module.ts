@@ -6,6 +6,7 @@ import { ObservabilityBootstrapError } from './errors/observability-bootstrap.er
 import { messages } from './errors/messages';
 import { DirectRoutes } from './http/direct-routes';
 import { HttpObservabilityService } from './http/http-observability.service';
+import { HttpServerHook } from './http/http-server-hook';
 import { PrsMetrics } from './metrics/prs-metrics';
 import {
   OBSERVABILITY_OPTIONS,
@@ -80,6 +81,7 @@ import {
       inject: [OBSERVABILITY_OPTIONS, OBSERVABILITY_SDK],
     },
     DirectRoutes,
+    HttpServerHook,
     HttpObservabilityService,
     ...TRACING_PROVIDERS,
     ...HEALTH_PROVIDERS,

@@ -1,17 +1,7 @@
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import {
-  Inject,
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-  type OnApplicationShutdown,
-  type OnModuleInit,
-} from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { RateLimitedLogger } from '../diagnostics/rate-limited-logger';
 import { DirectRoutes } from '../http/direct-routes';
-import { installHttpServerHook } from '../http/http-server-hook';
-import { PathMatcher } from '../http/path-matcher';
 import { createAuthorizationCheck } from '../metrics/metrics-auth';
 import { OBSERVABILITY_OPTIONS } from '../observability.constants';
 import type { ResolvedObservabilityOptions } from '../options/resolved-options';
@@ -29,18 +19,14 @@ type Kind = 'full' | 'ready' | 'live';
  * guards and interceptors), on Express and Fastify alike. Details follow `health.details`.
  */
 @Injectable()
-export class HealthEndpoints
-  implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown
-{
+export class HealthEndpoints implements OnModuleInit {
   private readonly log = new RateLimitedLogger(new Logger('Observability'));
   private readonly authorized: (header: string | undefined) => boolean;
-  private uninstall: (() => void) | undefined;
 
   constructor(
     private readonly routes: DirectRoutes,
     private readonly report: HealthReportService,
     private readonly lifecycle: HealthLifecycleService,
-    private readonly adapterHost: HttpAdapterHost,
     @Inject(OBSERVABILITY_OPTIONS)
     private readonly options: ResolvedObservabilityOptions,
   ) {
@@ -59,32 +45,6 @@ export class HealthEndpoints
         this.serve(kind, req, res),
       );
     }
-  }
-
-  /**
-   * The metrics side installs the server hook that serves direct routes; with metrics
-   * and tracing off (or the SDK disabled) it does not, so install it here, recording nothing.
-   * The hook is idempotent: when already installed this is a no-op.
-   */
-  onApplicationBootstrap(): void {
-    if (!this.options.health.enabled) return;
-    const adapter = this.adapterHost.httpAdapter as
-      typeof this.adapterHost.httpAdapter | undefined;
-    const server = adapter?.getHttpServer() as Server | undefined;
-    if (server === undefined) return;
-    this.uninstall = installHttpServerHook(server, {
-      metrics: undefined,
-      tracing: false,
-      resolveRoute: () => undefined,
-      exclude: new PathMatcher([]),
-      routes: this.routes,
-      log: this.log,
-    });
-  }
-
-  onApplicationShutdown(): void {
-    this.uninstall?.();
-    this.uninstall = undefined;
   }
 
   private serve(kind: Kind, req: IncomingMessage, res: ServerResponse): void {

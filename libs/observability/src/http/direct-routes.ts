@@ -25,6 +25,11 @@ export class DirectRoutes {
     if (bare !== '/') this.routes.set(`${bare}/`, handler);
   }
 
+  /** How many paths are registered (a path and its trailing-slash twin count twice). */
+  get size(): number {
+    return this.routes.size;
+  }
+
   /** The handler for a raw path (no query string), if one is registered. */
   match(path: string): DirectRouteHandler | undefined {
     return this.routes.size === 0 ? undefined : this.routes.get(path);

@@ -7,7 +7,7 @@ import {
   type OnApplicationShutdown,
   type OnModuleInit,
 } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
+import { trace } from '@opentelemetry/api';
 import { RateLimitedLogger } from '../diagnostics/rate-limited-logger';
 import { messages } from '../errors/messages';
 import { MetricsEndpoint } from '../metrics/metrics-endpoint';
@@ -20,13 +20,15 @@ import {
 import type { ResolvedObservabilityOptions } from '../options/resolved-options';
 import type { RunningSdk } from '../sdk/running-sdk';
 import { DirectRoutes } from './direct-routes';
-import { installHttpServerHook } from './http-server-hook';
+import { PACKAGE_NAME, PACKAGE_VERSION } from '../package-info';
+import { HttpServerHook } from './http-server-hook';
 import { PathMatcher } from './path-matcher';
-import { createRouteResolver } from './route-template';
+import { ServerSpans } from './server-spans';
 
 /**
- * Wires HTTP metrics and `/metrics` into the app's HTTP server as the module
- * initialises, before the server listens, and takes them down on shutdown.
+ * Wires HTTP metrics, `/metrics` and HTTP server spans into the app's HTTP server
+ * (through {@link HttpServerHook}) as the module initialises, and serves `/metrics`
+ * on its own port when one is configured.
  */
 @Injectable()
 export class HttpObservabilityService
@@ -34,17 +36,16 @@ export class HttpObservabilityService
 {
   private readonly logger = new Logger('Observability');
   private readonly log = new RateLimitedLogger(this.logger);
-  private uninstall: (() => void) | undefined;
   private metricsServer: Server | undefined;
   private endpoint: MetricsEndpoint | undefined;
 
   constructor(
-    private readonly adapterHost: HttpAdapterHost,
     private readonly metrics: PrsMetrics,
     @Inject(OBSERVABILITY_OPTIONS)
     private readonly options: ResolvedObservabilityOptions,
     @Inject(OBSERVABILITY_SDK) private readonly sdk: RunningSdk,
     private readonly routes: DirectRoutes,
+    private readonly hook: HttpServerHook,
   ) {}
 
   onModuleInit(): void {
@@ -53,31 +54,25 @@ export class HttpObservabilityService
       if (metrics.enabled) this.logger.warn(messages.sdkDisabled());
       return;
     }
-    const tracing = this.sdk.options.traces.exporter !== 'none';
-    if (!metrics.enabled && !tracing) return;
-    const adapter = this.adapterHost.httpAdapter as
-      typeof this.adapterHost.httpAdapter | undefined;
-    const server = adapter?.getHttpServer() as Server | undefined;
-    if (metrics.enabled) {
-      const endpoint = (this.endpoint = new MetricsEndpoint(
-        this.sdk.metricReader,
-        metrics.auth,
-        this.log,
-      ));
-      if (server !== undefined && metrics.port === undefined)
-        this.routes.register(metrics.path, (req, res) =>
-          endpoint.handle(req, res),
-        );
-    }
-    if (server === undefined) return; // an application context or microservice: no HTTP
-    this.uninstall = installHttpServerHook(server, {
-      metrics: metrics.enabled ? this.metrics : undefined,
-      tracing,
-      resolveRoute: createRouteResolver(this.adapterHost),
-      exclude: new PathMatcher([...http.excludePaths, metrics.path]),
-      routes: this.routes,
-      log: this.log,
-    });
+    const { traces, instrumentations } = this.sdk.options;
+    if (traces.exporter !== 'none' && instrumentations.http)
+      this.hook.traceRequests(
+        new ServerSpans(trace.getTracer(PACKAGE_NAME, PACKAGE_VERSION)),
+      );
+    if (!metrics.enabled) return;
+    const endpoint = (this.endpoint = new MetricsEndpoint(
+      this.sdk.metricReader,
+      metrics.auth,
+      this.log,
+    ));
+    if (metrics.port === undefined)
+      this.routes.register(metrics.path, (req, res) =>
+        endpoint.handle(req, res),
+      );
+    this.hook.countRequests(
+      this.metrics,
+      new PathMatcher([...http.excludePaths, metrics.path]),
+    );
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -100,8 +95,6 @@ export class HttpObservabilityService
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.uninstall?.();
-    this.uninstall = undefined;
     const server = this.metricsServer;
     this.metricsServer = undefined;
     if (server) {

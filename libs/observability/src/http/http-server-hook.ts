@@ -1,18 +1,26 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { context, isSpanContextValid, trace } from '@opentelemetry/api';
-import { getRPCMetadata, RPCType } from '@opentelemetry/core';
-import type { RateLimitedLogger } from '../diagnostics/rate-limited-logger';
+import {
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { context, isSpanContextValid, type Span } from '@opentelemetry/api';
+import { RateLimitedLogger } from '../diagnostics/rate-limited-logger';
+import type { RequestScope } from '../logging/request-scope';
 import {
   ABORTED_STATUS_CODE,
   OTHER_METHOD,
   UNMATCHED_ENDPOINT,
 } from '../metrics/metric-names';
 import type { PrsMetrics } from '../metrics/prs-metrics';
-import type { DirectRoutes } from './direct-routes';
+import { DirectRoutes } from './direct-routes';
 import type { PathMatcher } from './path-matcher';
 import { pathOf } from './path-of';
-import type { RouteResolver } from './route-template';
+import { createRouteResolver, type RouteResolver } from './route-template';
+import type { ServerSpan, ServerSpans } from './server-spans';
 
 type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -32,114 +40,194 @@ const STATUS_LABELS: string[] = Array.from({ length: 600 }, (_, code) =>
 );
 const HOOKED = Symbol.for('@prs/nestjs-observability:http-hook');
 
-/** What the server hook needs. */
-export interface HttpServerHookOptions {
-  /** Where HTTP metrics go; `undefined` when metrics are off. */
-  metrics: PrsMetrics | undefined;
-  /**
-   * Whether server spans are recorded: the hook then gives the http instrumentation the
-   * route template, which names the span (`GET /api/deals/:id`) and sets `http.route`.
-   */
-  tracing: boolean;
-  resolveRoute: RouteResolver;
-  /** Paths not counted in HTTP metrics. */
-  exclude: PathMatcher;
-  /** Paths answered here, before the app sees them. */
-  routes: DirectRoutes;
-  log: RateLimitedLogger;
-}
-
 /**
  * Puts the SDK in front of the HTTP server's own request listener (Express's app or
  * Fastify's router), so every request is seen whatever happens inside Nest: 404s,
- * exception filters, guard rejections, aborted connections. This costs far less than
- * a global interceptor and needs nothing from the app's middleware order.
+ * exception filters, guard rejections, aborted connections. One wrapper serves the
+ * SDK's direct routes (`/metrics`, health probes) and, for every other request, starts
+ * the server span, opens the logging request scope and counts the request when its
+ * response closes. This costs far less than a global interceptor and needs nothing
+ * from the app's middleware order.
  *
- * @returns a function that restores the original listeners
+ * Capabilities register in `onModuleInit`; the hook is installed at bootstrap, before
+ * the server listens, and only when something registered.
  */
-export function installHttpServerHook(
-  server: Server,
-  options: HttpServerHookOptions,
-): () => void {
-  const tagged = server as Server & { [HOOKED]?: boolean };
-  if (tagged[HOOKED]) return () => undefined;
-  const original = server.listeners('request') as RequestListener[];
-  const first = original[0];
-  const dispatch: RequestListener =
-    original.length === 1 && first
-      ? first
-      : function (this: Server, req, res) {
-          for (const listener of original) listener.call(this, req, res);
-        };
-  const { metrics, tracing, resolveRoute, exclude, routes, log } = options;
+@Injectable()
+export class HttpServerHook
+  implements OnApplicationBootstrap, OnApplicationShutdown
+{
+  private readonly log = new RateLimitedLogger(new Logger('Observability'));
+  private resolver: RouteResolver | undefined;
+  private metrics: { record: PrsMetrics; exclude: PathMatcher } | undefined;
+  private spans: ServerSpans | undefined;
+  private scope: RequestScope | undefined;
+  private uninstall: (() => void) | undefined;
 
-  const hook = function (
-    this: Server,
-    req: IncomingMessage,
-    res: ServerResponse,
-  ): void {
-    const path = pathOf(req.url);
-    const direct = routes.match(path);
-    if (direct !== undefined) {
-      direct(req, res);
-      return;
-    }
-    // The http instrumentation reads the route from here when the response closes.
-    const rpc = tracing ? getRPCMetadata(context.active()) : undefined;
-    if (tracing) setTraceHeaders(res);
-    const counted = metrics !== undefined && !exclude.matches(path);
-    if (counted || rpc?.type === RPCType.HTTP) {
-      const start = performance.now();
-      // Prepended: it must run before the instrumentation's own close listener ends the span.
-      res.prependListener('close', () => {
-        try {
-          const endpoint = resolveRoute(req);
-          if (rpc?.type === RPCType.HTTP && endpoint !== undefined)
-            rpc.route ??= endpoint;
-          if (!counted) return;
-          const status = res.writableFinished
-            ? (STATUS_LABELS[res.statusCode] ?? String(res.statusCode))
-            : ABORTED_STATUS_CODE;
-          const method =
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly routes: DirectRoutes,
+  ) {}
+
+  /** Counts every request not in `exclude` in the HTTP metrics. */
+  countRequests(metrics: PrsMetrics, exclude: PathMatcher): void {
+    this.metrics = { record: metrics, exclude };
+  }
+
+  /** Gives every request a server span. */
+  traceRequests(spans: ServerSpans): void {
+    this.spans = spans;
+  }
+
+  /** Runs every request inside the logging request scope. */
+  scopeRequests(scope: RequestScope): void {
+    this.scope = scope;
+  }
+
+  /** The matched route template of a request, or `undefined` (404, or no HTTP adapter). */
+  routeOf(req: IncomingMessage): string | undefined {
+    return this.resolveRoute()?.(req);
+  }
+
+  onApplicationBootstrap(): void {
+    const server = this.server();
+    const active =
+      this.metrics !== undefined ||
+      this.spans !== undefined ||
+      this.scope !== undefined ||
+      this.routes.size > 0;
+    if (server === undefined || !active) return;
+    this.uninstall = this.install(server, this.resolveRoute() ?? noRoute);
+  }
+
+  onApplicationShutdown(): void {
+    this.uninstall?.();
+    this.uninstall = undefined;
+  }
+
+  private server(): Server | undefined {
+    const adapter = this.adapterHost.httpAdapter as
+      typeof this.adapterHost.httpAdapter | undefined;
+    return adapter?.getHttpServer() as Server | undefined;
+  }
+
+  // Created on first use, while modules initialise: Fastify takes hooks only before it starts.
+  private resolveRoute(): RouteResolver | undefined {
+    if (this.resolver === undefined && this.server() !== undefined)
+      this.resolver = createRouteResolver(this.adapterHost);
+    return this.resolver;
+  }
+
+  private install(server: Server, resolveRoute: RouteResolver): () => void {
+    const tagged = server as Server & { [HOOKED]?: boolean };
+    if (tagged[HOOKED]) return () => undefined;
+    const original = server.listeners('request') as RequestListener[];
+    const first = original[0];
+    const dispatch: RequestListener =
+      original.length === 1 && first
+        ? first
+        : function (this: Server, req, res) {
+            for (const listener of original) listener.call(this, req, res);
+          };
+    const { routes, metrics, spans, scope, log } = this;
+    const scoped: RequestListener =
+      scope === undefined
+        ? dispatch
+        : function (this: Server, req, res) {
+            scope.run(req, res, () => dispatch.call(this, req, res));
+          };
+
+    const finish = (
+      req: IncomingMessage,
+      res: ServerResponse,
+      start: number,
+      counted: boolean,
+      traced: ServerSpan | undefined,
+    ): void => {
+      let endpoint: string | undefined;
+      try {
+        endpoint = resolveRoute(req);
+        if (counted)
+          metrics?.record.recordHttpRequest(
             req.method !== undefined && STANDARD_METHODS.has(req.method)
               ? req.method
-              : OTHER_METHOD;
-          metrics.recordHttpRequest(
-            method,
+              : OTHER_METHOD,
             endpoint ?? UNMATCHED_ENDPOINT,
-            status,
+            res.writableFinished
+              ? (STATUS_LABELS[res.statusCode] ?? String(res.statusCode))
+              : ABORTED_STATUS_CODE,
             (performance.now() - start) / 1000,
           );
+      } catch (error) {
+        log.warn(
+          'http-metrics',
+          'Recording HTTP metrics failed; the request was not affected',
+          error,
+        );
+      }
+      if (traced === undefined) return;
+      try {
+        spans?.end(traced, res, endpoint);
+      } catch (error) {
+        log.warn(
+          'http-spans',
+          'Ending the HTTP server span failed; the request was not affected',
+          error,
+        );
+      }
+    };
+
+    const hook = function (
+      this: Server,
+      req: IncomingMessage,
+      res: ServerResponse,
+    ): void {
+      const path = pathOf(req.url);
+      const direct = routes.match(path);
+      if (direct !== undefined) {
+        direct(req, res);
+        return;
+      }
+      const counted = metrics !== undefined && !metrics.exclude.matches(path);
+      let traced: ServerSpan | undefined;
+      if (spans !== undefined) {
+        try {
+          traced = spans.start(req, path);
+          setTraceHeaders(res, traced.span);
         } catch (error) {
           log.warn(
-            'http-metrics',
-            'Recording HTTP metrics failed; the request was not affected',
+            'http-spans',
+            'Starting the HTTP server span failed; the request was not affected',
             error,
           );
         }
-      });
-    }
-    dispatch.call(this, req, res);
-  };
+      }
+      if (counted || traced !== undefined) {
+        const start = performance.now();
+        res.on('close', () => finish(req, res, start, counted, traced));
+      }
+      if (traced === undefined) scoped.call(this, req, res);
+      else context.with(traced.context, scoped, this, req, res);
+    };
 
-  server.removeAllListeners('request');
-  server.on('request', hook);
-  tagged[HOOKED] = true;
-  return () => {
-    server.removeListener('request', hook);
-    for (const listener of original) server.on('request', listener);
-    tagged[HOOKED] = false;
-  };
+    server.removeAllListeners('request');
+    server.on('request', hook);
+    tagged[HOOKED] = true;
+    return () => {
+      server.removeListener('request', hook);
+      for (const listener of original) server.on('request', listener);
+      tagged[HOOKED] = false;
+    };
+  }
 }
+
+const noRoute: RouteResolver = () => undefined;
 
 /**
  * Returns the trace id to the caller: W3C `traceresponse` (the server span's context)
- * and `X-Trace-Id` (easy to paste into Jaeger's search). The server span is active here
- * because the http instrumentation wraps the server's `request` event.
+ * and `X-Trace-Id` (easy to paste into Jaeger's search). Sampled-out requests carry
+ * flags `00` and still get both, so a caller can quote the id.
  */
-function setTraceHeaders(res: ServerResponse): void {
-  const span = trace.getSpan(context.active());
-  if (span === undefined) return;
+function setTraceHeaders(res: ServerResponse, span: Span): void {
   const ctx = span.spanContext();
   if (!isSpanContextValid(ctx)) return;
   res.setHeader(

@@ -4,21 +4,23 @@ import type { HttpAdapterHost } from '@nestjs/core';
 /** Returns the matched route template of a finished request, or `undefined` when none matched. */
 export type RouteResolver = (req: IncomingMessage) => string | undefined;
 
-const FASTIFY_ROUTE = Symbol('prs.observability.fastifyRoute');
+const FASTIFY_REQUEST = Symbol('prs.observability.fastifyRequest');
 
 interface ExpressRequest extends IncomingMessage {
   baseUrl?: string;
   route?: { path?: unknown };
 }
 
+interface FastifyRequestLike {
+  raw: IncomingMessage & { [FASTIFY_REQUEST]?: FastifyRequestLike };
+  routeOptions?: { url?: unknown };
+}
+
 interface FastifyLike {
   addHook(
     name: 'onRequest',
     hook: (
-      request: {
-        raw: IncomingMessage & { [FASTIFY_ROUTE]?: string };
-        routeOptions?: { url?: string };
-      },
+      request: FastifyRequestLike,
       reply: unknown,
       done: () => void,
     ) => void,
@@ -26,25 +28,36 @@ interface FastifyLike {
 }
 
 /**
+ * Fastify's own request object (it carries the matched route and `request.user`), for
+ * a raw request the server hook saw; `undefined` on Express or before routing.
+ */
+export function fastifyRequestOf(req: IncomingMessage): unknown {
+  return (req as FastifyRequestLike['raw'])[FASTIFY_REQUEST];
+}
+
+/**
  * Builds the resolver for the app's HTTP adapter. Both adapters report the template
  * as registered by Nest, global prefix and URI version included (`/api/v1/deals/:id`),
- * so the `endpoint` label is the same on Express and Fastify.
+ * so the `endpoint` label and the span name are the same on Express and Fastify.
  */
 export function createRouteResolver(
   adapterHost: HttpAdapterHost,
 ): RouteResolver {
   const adapter = adapterHost.httpAdapter;
   if (adapter.getType() === 'fastify') {
-    const instance = adapter.getInstance<FastifyLike>();
     // Fastify keeps the matched route on its own request object, which the raw
-    // `IncomingMessage` cannot reach; copy it across as the request starts.
-    instance.addHook('onRequest', (request, _reply, done) => {
-      const url = request.routeOptions?.url;
-      if (url !== undefined) request.raw[FASTIFY_ROUTE] = url;
-      done();
-    });
-    return (req) =>
-      (req as IncomingMessage & { [FASTIFY_ROUTE]?: string })[FASTIFY_ROUTE];
+    // `IncomingMessage` cannot reach; link the two as the request starts.
+    adapter
+      .getInstance<FastifyLike>()
+      .addHook('onRequest', (request, _reply, done) => {
+        request.raw[FASTIFY_REQUEST] = request;
+        done();
+      });
+    return (req) => {
+      const url = (req as FastifyRequestLike['raw'])[FASTIFY_REQUEST]
+        ?.routeOptions?.url;
+      return typeof url === 'string' ? url : undefined;
+    };
   }
   return (req) => {
     const { route, baseUrl } = req as ExpressRequest;

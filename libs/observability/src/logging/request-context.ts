@@ -16,8 +16,6 @@ export interface RequestStore {
   readonly start: number;
   /** Socket peer at the start (a destroyed socket no longer reports it). */
   readonly remoteAddress: string | undefined;
-  /** The framework's request object (Fastify's), for the user id. */
-  frameworkRequest: unknown;
   /** Set by `RequestContext.setUser()`. */
   user: string | undefined;
 }
@@ -76,7 +74,6 @@ export class CorrelationId {
       res: undefined,
       start: performance.now(),
       remoteAddress: undefined,
-      frameworkRequest: undefined,
       user: undefined,
     };
     return storage.run(store, fn);

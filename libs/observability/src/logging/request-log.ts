@@ -1,5 +1,6 @@
 import type { RateLimitedLogger } from '../diagnostics/rate-limited-logger';
 import { messages } from '../errors/messages';
+import { fastifyRequestOf } from '../http/route-template';
 import { UNMATCHED_ENDPOINT } from '../metrics/metric-names';
 import type { LogPipeline, WriteLevel } from './log-pipeline';
 import type { LogUserExtractor } from './logging-options.interface';
@@ -46,7 +47,7 @@ export class RequestLog {
         status,
         duration_ms:
           Math.round((performance.now() - store.start) * 1000) / 1000,
-        user: store.user ?? this.user(store.frameworkRequest ?? req),
+        user: store.user ?? this.user(fastifyRequestOf(req) ?? req),
         ip:
           this.pipeline.clientIp(
             store.remoteAddress,

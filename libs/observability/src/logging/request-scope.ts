@@ -55,7 +55,6 @@ export class RequestScope {
       res,
       start: performance.now(),
       remoteAddress: req.socket.remoteAddress,
-      frameworkRequest: undefined,
       user: undefined,
     };
     if (this.options.requestLog && !this.notLogged.matches(pathOf(req.url)))

@@ -1,4 +1,3 @@
-import type { IncomingMessage } from 'node:http';
 import {
   createNoopMeter,
   type MeterProvider,
@@ -15,25 +14,12 @@ import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { IORedisMetricsInstrumentation } from '../cache/ioredis-metrics.instrumentation';
 import { PgQueryMetricsInstrumentation } from '../database/pg-query-metrics.instrumentation';
 import { sanitizeSql } from '../database/sql-statement';
-import { pathOf } from '../http/path-of';
 import { propagateCorrelationId } from '../logging/outbound-correlation';
 import type { RunningSdk } from './running-sdk';
 
 const NOOP_METER_PROVIDER: MeterProvider = {
   getMeter: () => createNoopMeter(),
 };
-
-// Scrapes and probes arrive every few seconds; a trace each would bury real traffic.
-const UNTRACED_PATHS = new Set([
-  '/metrics',
-  '/metrics/',
-  '/api/health',
-  '/api/health/',
-  '/health/ready',
-  '/health/ready/',
-  '/health/live',
-  '/health/live/',
-]);
 
 const STATEMENT_ATTRIBUTES = ['db.query.text', 'db.statement'] as const;
 
@@ -44,31 +30,25 @@ export function createInstrumentations(
   const { instrumentations: enabled, traces } = sdk.options;
   // Without a span exporter the express, pg and ioredis tracing instrumentations would
   // only cost time (metrics come from the module and from our own pg/ioredis patches).
-  // The http one keeps only its outgoing side then: it carries the correlation id into
-  // outbound calls. Its incoming side would start a span per request that nobody records.
+  // The http one keeps only its outgoing side: client spans, and the correlation id on
+  // outbound calls. Server spans come from ObservabilityModule's HTTP hook (server-spans.ts).
   const tracing = traces.exporter !== 'none';
   const list: Instrumentation[] = [];
   if (enabled.http) {
     list.push(
       new HttpInstrumentation({
-        disableIncomingRequestInstrumentation: !tracing,
-        ignoreIncomingRequestHook: (req: IncomingMessage) =>
-          UNTRACED_PATHS.has(pathOf(req.url)),
+        disableIncomingRequestInstrumentation: true,
         // Outgoing calls carry the current request's X-Correlation-ID (docs/logging.md).
         requestHook: propagateCorrelationId,
       }),
     );
   }
   if (enabled.express && tracing) {
-    // Layer spans triple the span count per request for little insight; the instrumentation
-    // still names the server span after the route, and the Nest handler span is ours.
+    // Opt-in: a span per Express middleware and router layer. The route handler's span
+    // is the Nest handler span (ours), so request-handler layers are left out.
     list.push(
       new ExpressInstrumentation({
-        ignoreLayersType: [
-          ExpressLayerType.MIDDLEWARE,
-          ExpressLayerType.ROUTER,
-          ExpressLayerType.REQUEST_HANDLER,
-        ],
+        ignoreLayersType: [ExpressLayerType.REQUEST_HANDLER],
       }),
     );
   }

@@ -36,8 +36,8 @@ export interface StartObservabilityOptions {
   /** Tracing settings. */
   traces?: TraceOptions;
   /**
-   * Auto-instrumentations to enable. `express` is off: with ObservabilityModule the server
-   * span is already named after the route; enable it for the SDK without the module.
+   * Auto-instrumentations to enable. `express` (a span per middleware and router layer)
+   * is opt-in; `http` also governs ObservabilityModule's HTTP server spans.
    * @default `{ http: true, express: false, pg: true, ioredis: true }`
    */
   instrumentations?: Partial<Record<InstrumentationName, boolean>>;
@@ -56,9 +56,9 @@ export interface ResolvedSdkOptions {
   instrumentations: Record<InstrumentationName, boolean>;
 }
 
-// The express one is off by default: ObservabilityModule's HTTP hook names the server
-// span after the route itself, and OpenTelemetry's wraps every router layer of every
-// request (the bench measured ~17 us of CPU per request on Express).
+// The express one (a span per middleware and router layer) is opt-in: it wraps every
+// layer of every request (the bench measured ~17 us of CPU per request on Express), and
+// the route already names the server span.
 const DEFAULT_INSTRUMENTATIONS: Record<InstrumentationName, boolean> = {
   http: true,
   express: false,

@@ -1,0 +1,113 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TLSSocket } from 'node:tls';
+import {
+  type Attributes,
+  type Context,
+  propagation,
+  ROOT_CONTEXT,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Tracer,
+} from '@opentelemetry/api';
+
+const KNOWN_METHODS = new Set([
+  'GET',
+  'HEAD',
+  'POST',
+  'PUT',
+  'DELETE',
+  'CONNECT',
+  'OPTIONS',
+  'TRACE',
+  'PATCH',
+]);
+
+/** A started server span and the context the request runs in. */
+export interface ServerSpan {
+  readonly span: Span;
+  readonly context: Context;
+}
+
+/**
+ * The HTTP server span of each request, started by the SDK's server hook rather than
+ * by the http instrumentation's incoming side. That side binds the request and the
+ * response emitters to the context (every listener anyone adds gets wrapped), parses
+ * the URL with `new URL()` and builds metric attributes nobody records; the bench
+ * measured it at ~20 % of Express's and ~25 % of Fastify's throughput with tracing on.
+ * Attributes follow the stable HTTP semantic conventions; the query string is left
+ * out (it carries tokens and personal data).
+ */
+export class ServerSpans {
+  constructor(private readonly tracer: Tracer) {}
+
+  /** Starts the span, continuing the caller's trace from the request headers. */
+  start(req: IncomingMessage, path: string): ServerSpan {
+    const parent = propagation.extract(ROOT_CONTEXT, req.headers);
+    const method = req.method ?? 'GET';
+    const known = KNOWN_METHODS.has(method);
+    const socket = req.socket as Partial<TLSSocket> | undefined;
+    const attributes: Attributes = {
+      'http.request.method': known ? method : '_OTHER',
+      'url.scheme': socket?.encrypted ? 'https' : 'http',
+      'url.path': path,
+      'network.protocol.version': req.httpVersion,
+    };
+    if (!known) attributes['http.request.method_original'] = method;
+    const host = req.headers.host;
+    if (host !== undefined) {
+      const colon = host.lastIndexOf(':');
+      const bracket = host.lastIndexOf(']');
+      if (colon > bracket && colon !== -1) {
+        attributes['server.address'] = host.slice(0, colon);
+        const port = Number(host.slice(colon + 1));
+        if (Number.isInteger(port)) attributes['server.port'] = port;
+      } else {
+        attributes['server.address'] = host;
+      }
+    }
+    if (socket?.remoteAddress !== undefined) {
+      attributes['network.peer.address'] = socket.remoteAddress;
+      attributes['client.address'] = socket.remoteAddress;
+    }
+    if (socket?.remotePort !== undefined)
+      attributes['network.peer.port'] = socket.remotePort;
+    const userAgent = req.headers['user-agent'];
+    if (userAgent !== undefined) attributes['user_agent.original'] = userAgent;
+    const span = this.tracer.startSpan(
+      known ? method : 'HTTP',
+      { kind: SpanKind.SERVER, attributes },
+      parent,
+    );
+    return { span, context: trace.setSpan(parent, span) };
+  }
+
+  /**
+   * Ends the span as the response closes: named `GET /api/deals/:id` after the matched
+   * route, 5xx marked as errors, a response the client abandoned marked `aborted`.
+   */
+  end(
+    { span }: ServerSpan,
+    res: ServerResponse,
+    route: string | undefined,
+  ): void {
+    if (route !== undefined) {
+      const method = res.req.method ?? 'GET';
+      span.setAttribute('http.route', route);
+      span.updateName(
+        `${KNOWN_METHODS.has(method) ? method : 'HTTP'} ${route}`,
+      );
+    }
+    if (res.writableFinished) {
+      span.setAttribute('http.response.status_code', res.statusCode);
+      if (res.statusCode >= 500) {
+        span.setAttribute('error.type', String(res.statusCode));
+        span.setStatus({ code: SpanStatusCode.ERROR });
+      }
+    } else {
+      span.setAttribute('error.type', 'aborted');
+    }
+    span.end();
+  }
+}
