@@ -249,53 +249,57 @@ describe.each([
   });
 });
 
-// The module's HTTP hook names the server span (OpenTelemetry's express instrumentation
-// is off by default), so the name must not depend on metrics being on.
-describe.each(['express', 'fastify'] as const)(
-  'traces with metrics off: %s',
-  (adapter) => {
-    let receiver: TraceReceiver & { url: string };
-    let app: RunningFixture;
+// The module's HTTP hook starts and names the server span, whichever of metrics and
+// logging (which shape the hook's work per request) is on.
+describe.each([
+  ['express', 'metrics off', { metrics: { enabled: false } }],
+  ['fastify', 'metrics off', { metrics: { enabled: false } }],
+  ['express', 'logging off', { logging: { enabled: false } }],
+  ['fastify', 'logging off', { logging: { enabled: false } }],
+] as const)('traces on %s with %s', (adapter, _label, options) => {
+  let receiver: TraceReceiver & { url: string };
+  let app: RunningFixture;
 
-    beforeAll(async () => {
-      receiver = await startOtlpReceiver();
-      app = await startFixture({
-        adapter,
-        env: {
-          FIXTURE_OPTIONS: JSON.stringify({ metrics: { enabled: false } }),
-          OTEL_SERVICE_NAME: 'prs-fixture',
-          OTEL_TRACES_EXPORTER: 'otlp',
-          OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: receiver.url,
-        },
-      });
+  beforeAll(async () => {
+    receiver = await startOtlpReceiver();
+    app = await startFixture({
+      adapter,
+      env: {
+        FIXTURE_OPTIONS: JSON.stringify(options),
+        OTEL_SERVICE_NAME: 'prs-fixture',
+        OTEL_TRACES_EXPORTER: 'otlp',
+        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: receiver.url,
+      },
     });
-    afterAll(async () => {
-      await app?.stop();
-      await receiver?.close();
-    });
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await receiver?.close();
+  });
 
-    it('names the server span after the route, and an unmatched path after its method only', async () => {
-      expect((await fetch(app.url('/metrics'))).status).toBe(404);
-      const matched = await fetch(app.url('/api/items/42'));
-      expect(matched.status).toBe(200);
-      const unmatched = await fetch(app.url('/api/no/such/path'));
-      expect(unmatched.status).toBe(404);
-      const ids = [matched, unmatched].map(
-        (r) => r.headers.get('x-trace-id') ?? '',
-      );
-      const spans = await receiver.waitForSpans(
-        (all) =>
-          ids.every((id) => traceOf(all, id).some((s) => s.kind === 'server')),
-        15_000,
-      );
-      const [route, none] = ids.map((id) =>
-        traceOf(spans, id).find((s) => s.kind === 'server'),
-      );
-      expect(route?.name).toBe('GET /api/items/:id');
-      expect(route?.attributes['http.route']).toBe('/api/items/:id');
-      expect(none?.name).toBe('GET');
-      expect(none?.attributes['http.route']).toBeUndefined();
-      expect(none?.attributes['http.response.status_code']).toBe(404);
-    });
-  },
-);
+  it('names the server span after the route, and an unmatched path after its method only', async () => {
+    expect((await fetch(app.url('/metrics'))).status).toBe(
+      'metrics' in options ? 404 : 200,
+    );
+    const matched = await fetch(app.url('/api/items/42'));
+    expect(matched.status).toBe(200);
+    const unmatched = await fetch(app.url('/api/no/such/path'));
+    expect(unmatched.status).toBe(404);
+    const ids = [matched, unmatched].map(
+      (r) => r.headers.get('x-trace-id') ?? '',
+    );
+    const spans = await receiver.waitForSpans(
+      (all) =>
+        ids.every((id) => traceOf(all, id).some((s) => s.kind === 'server')),
+      15_000,
+    );
+    const [route, none] = ids.map((id) =>
+      traceOf(spans, id).find((s) => s.kind === 'server'),
+    );
+    expect(route?.name).toBe('GET /api/items/:id');
+    expect(route?.attributes['http.route']).toBe('/api/items/:id');
+    expect(none?.name).toBe('GET');
+    expect(none?.attributes['http.route']).toBeUndefined();
+    expect(none?.attributes['http.response.status_code']).toBe(404);
+  });
+});

@@ -129,9 +129,13 @@ export class HttpServerHook
             for (const listener of original) listener.call(this, req, res);
           };
     const { routes, metrics, spans, scope, log } = this;
+    // Always a function of ours: `context.with(ctx, fn, thisArg)` calls `fn.bind()`, and
+    // an Express app has a `bind` of its own (it routes the HTTP BIND method).
     const scoped: RequestListener =
       scope === undefined
-        ? dispatch
+        ? function (this: Server, req, res) {
+            dispatch.call(this, req, res);
+          }
         : function (this: Server, req, res) {
             scope.run(req, res, () => dispatch.call(this, req, res));
           };
