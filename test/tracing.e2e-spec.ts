@@ -281,7 +281,7 @@ describe.each([
     expect((await fetch(app.url('/metrics'))).status).toBe(
       'metrics' in options ? 404 : 200,
     );
-    const matched = await fetch(app.url('/api/items/42'));
+    const matched = await fetch(app.url('/api/items/42?token=s3cr3t'));
     expect(matched.status).toBe(200);
     const unmatched = await fetch(app.url('/api/no/such/path'));
     expect(unmatched.status).toBe(404);
@@ -297,7 +297,29 @@ describe.each([
       traceOf(spans, id).find((s) => s.kind === 'server'),
     );
     expect(route?.name).toBe('GET /api/items/:id');
-    expect(route?.attributes['http.route']).toBe('/api/items/:id');
+    expect(route?.attributes).toEqual({
+      'http.request.method': 'GET',
+      'url.scheme': 'http',
+      'url.path': '/api/items/42',
+      'network.protocol.version': '1.1',
+      'server.address': '127.0.0.1',
+      'server.port': Number(new URL(app.url('')).port),
+      'network.peer.address': '127.0.0.1',
+      'user_agent.original': expect.any(String) as string,
+      'http.route': '/api/items/:id',
+      'http.response.status_code': 200,
+      ...('logging' in options
+        ? {}
+        : { correlation_id: expect.any(String) as string }),
+    });
+    expect(json(spans)).not.toContain('s3cr3t');
+    const handler = traceOf(spans, ids[0] ?? '').find(
+      (s) => s.parentSpanId === route?.spanId,
+    );
+    expect(handler?.name).toBe('ItemsController.findOne');
+    expect(handler?.attributes).toEqual({
+      'code.function.name': 'ItemsController.findOne',
+    });
     expect(none?.name).toBe('GET');
     expect(none?.attributes['http.route']).toBeUndefined();
     expect(none?.attributes['http.response.status_code']).toBe(404);

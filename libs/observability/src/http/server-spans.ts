@@ -67,12 +67,12 @@ export class ServerSpans {
         attributes['server.address'] = host;
       }
     }
-    if (socket?.remoteAddress !== undefined) {
+    // The peer only: `client.address` would repeat it (forwarded headers are not trusted
+    // here), and the peer's ephemeral port says nothing. Every attribute is serialized
+    // into every exported span; the bench measured five fewer at ~15 % of Fastify's
+    // traced throughput.
+    if (socket?.remoteAddress !== undefined)
       attributes['network.peer.address'] = socket.remoteAddress;
-      attributes['client.address'] = socket.remoteAddress;
-    }
-    if (socket?.remotePort !== undefined)
-      attributes['network.peer.port'] = socket.remotePort;
     const userAgent = req.headers['user-agent'];
     if (userAgent !== undefined) attributes['user_agent.original'] = userAgent;
     const span = this.tracer.startSpan(

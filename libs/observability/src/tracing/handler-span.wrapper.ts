@@ -25,12 +25,8 @@ export function wrapHandler(
   original: Handler,
 ): Handler {
   const name = `${controller}.${method}`;
-  const attributes = {
-    'code.function.name': name,
-    'nestjs.type': 'handler',
-    'nestjs.controller': controller,
-    'nestjs.callback': method,
-  };
+  // The span name already says `Controller.method`; one attribute carries it for search.
+  const attributes = { 'code.function.name': name };
   const wrapped = function (this: unknown, ...args: unknown[]): unknown {
     return tracer.startActiveSpan(name, { attributes }, (span) => {
       let result: unknown;
