@@ -21,20 +21,10 @@ import type { PathMatcher } from './path-matcher';
 import { pathOf } from './path-of';
 import { createRouteResolver, type RouteResolver } from './route-template';
 import type { ServerSpan, ServerSpans } from './server-spans';
+import { KNOWN_HTTP_METHODS } from './http-methods';
 
 type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
 
-const STANDARD_METHODS = new Set([
-  'GET',
-  'HEAD',
-  'POST',
-  'PUT',
-  'DELETE',
-  'CONNECT',
-  'OPTIONS',
-  'TRACE',
-  'PATCH',
-]);
 const STATUS_LABELS: string[] = Array.from({ length: 600 }, (_, code) =>
   String(code),
 );
@@ -152,7 +142,7 @@ export class HttpServerHook
         endpoint = resolveRoute(req);
         if (counted)
           metrics?.record.recordHttpRequest(
-            req.method !== undefined && STANDARD_METHODS.has(req.method)
+            req.method !== undefined && KNOWN_HTTP_METHODS.has(req.method)
               ? req.method
               : OTHER_METHOD,
             endpoint ?? UNMATCHED_ENDPOINT,

@@ -11,18 +11,7 @@ import {
   trace,
   type Tracer,
 } from '@opentelemetry/api';
-
-const KNOWN_METHODS = new Set([
-  'GET',
-  'HEAD',
-  'POST',
-  'PUT',
-  'DELETE',
-  'CONNECT',
-  'OPTIONS',
-  'TRACE',
-  'PATCH',
-]);
+import { KNOWN_HTTP_METHODS } from './http-methods';
 
 /** A started server span and the context the request runs in. */
 export interface ServerSpan {
@@ -46,7 +35,7 @@ export class ServerSpans {
   start(req: IncomingMessage, path: string): ServerSpan {
     const parent = propagation.extract(ROOT_CONTEXT, req.headers);
     const method = req.method ?? 'GET';
-    const known = KNOWN_METHODS.has(method);
+    const known = KNOWN_HTTP_METHODS.has(method);
     const socket = req.socket as Partial<TLSSocket> | undefined;
     const attributes: Attributes = {
       'http.request.method': known ? method : '_OTHER',
@@ -96,7 +85,7 @@ export class ServerSpans {
       const method = res.req.method ?? 'GET';
       span.setAttribute('http.route', route);
       span.updateName(
-        `${KNOWN_METHODS.has(method) ? method : 'HTTP'} ${route}`,
+        `${KNOWN_HTTP_METHODS.has(method) ? method : 'HTTP'} ${route}`,
       );
     }
     if (res.writableFinished) {
