@@ -15,7 +15,9 @@ export const TARGETS = {
 
 export function summarize(pairs, scrape, { quick, seconds }) {
   const lines = [
-    `# Benchmark ${quick ? '(quick mode: proves the harness, not the numbers)' : ''}`,
+    quick
+      ? '# Benchmark (quick mode: proves the harness, not the numbers)'
+      : '# Benchmark',
     '',
     `- date: ${new Date().toISOString()}`,
     `- machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
