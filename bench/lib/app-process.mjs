@@ -20,13 +20,13 @@ export function freePort() {
   });
 }
 
-/** Starts `variant` on `adapter`; resolves once it answers HTTP. */
-export async function startApp({ variant, adapter, sinkUrl }) {
+/** Starts `variant` on `adapter`; resolves once it answers HTTP. `nodeArgs` go before the script. */
+export async function startApp({ variant, adapter, sinkUrl, nodeArgs = [] }) {
   const port = await freePort();
   const args =
     variant === 'bare'
-      ? [MAIN]
-      : ['--import', '@prs/nestjs-observability/register', MAIN];
+      ? [...nodeArgs, MAIN]
+      : [...nodeArgs, '--import', '@prs/nestjs-observability/register', MAIN];
   const env = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
