@@ -42,39 +42,66 @@ export interface FixtureOptions {
   env?: Record<string, string>;
   /** Output line that carries the listening port (first capture group). */
   readyPattern?: RegExp;
+  /** How long to wait for `readyPattern` before the process is killed (default 60 s). */
+  readyTimeoutMs?: number;
 }
 
 export interface RunningFixture {
   port: number;
   pid: number;
+  child: ChildProcess;
   url: (path: string) => string;
+  /** stdout and stderr as they interleaved. */
   output: () => string;
+  stdout: () => string;
+  stderr: () => string;
+  /** SIGTERM, then SIGKILL after 10 s. */
   stop: () => Promise<void>;
 }
 
-/** Starts the fixture app as users start theirs and resolves once it listens. */
+/**
+ * Starts a fixture app (the SDK preloaded, as users start theirs) and resolves once it
+ * listens. A process that does not get ready in time is killed, so a slow machine
+ * cannot leave orphans that keep Jest from exiting.
+ */
 export async function startFixture(
   options: FixtureOptions = {},
 ): Promise<RunningFixture> {
   const child = spawnFixture(options);
+  const timeoutMs = options.readyTimeoutMs ?? 60_000;
+  const readyPattern = options.readyPattern ?? /FIXTURE_LISTENING (\d+)/;
   let output = '';
+  let stdout = '';
+  let stderr = '';
   const ready = new Promise<number>((resolve, reject) => {
     const timer = setTimeout(
-      () => reject(new Error(`fixture did not start:\n${output}`)),
-      60_000,
+      () =>
+        reject(
+          new Error(`fixture did not start in ${timeoutMs} ms:\n${output}`),
+        ),
+      timeoutMs,
     );
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = (options.readyPattern ?? /FIXTURE_LISTENING (\d+)/).exec(
-        output,
-      );
+    let found = false;
+    const check = () => {
+      const match = found ? null : readyPattern.exec(output);
       if (match) {
+        found = true;
         clearTimeout(timer);
         resolve(Number(match[1]));
       }
     };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stdout?.on('data', (chunk: Buffer) => {
+      const text = chunk.toString('utf8');
+      output += text;
+      stdout += text;
+      check();
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      const text = chunk.toString('utf8');
+      output += text;
+      stderr += text;
+      check();
+    });
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`fixture exited with ${code}:\n${output}`));
@@ -84,7 +111,6 @@ export async function startFixture(
   try {
     port = await ready;
   } catch (error) {
-    // A fixture that never became ready must not outlive the test run.
     child.kill('SIGKILL');
     throw error;
   }
@@ -92,8 +118,11 @@ export async function startFixture(
   return {
     port,
     pid: child.pid ?? 0,
+    child,
     url: (path) => `http://127.0.0.1:${port}${path}`,
     output: () => output,
+    stdout: () => stdout,
+    stderr: () => stderr,
     stop: () => stopChild(child),
   };
 }
@@ -134,7 +163,8 @@ function spawnFixture(options: FixtureOptions): ChildProcess {
   });
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
+/** Sends SIGTERM and waits for the exit; SIGKILL after 10 s. */
+export function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null)
     return Promise.resolve();
   return new Promise((resolve) => {

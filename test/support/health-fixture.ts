@@ -1,11 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import {
   type Adapter,
-  REGISTER,
   REPO_ROOT,
   type RunningFixture,
+  startFixture,
 } from './fixture-process';
 
 export const HEALTH_MAIN = join(
@@ -30,79 +29,21 @@ export interface HealthFixtureEnv {
   FIXTURE_GLOBAL_GUARD?: 'deny';
 }
 
-/**
- * Starts the health fixture app (SDK preloaded, as `startFixture` does) with module
- * options and environment. Unlike `startFixture`, a fixture that fails to start within
- * 60 s is killed, so a slow machine cannot leave orphans that keep Jest from exiting.
- */
-export async function startHealthFixture(
+/** Starts the health fixture app with module options and environment. */
+export function startHealthFixture(
   adapter: Adapter,
   options: object,
   env: HealthFixtureEnv = {},
 ): Promise<RunningFixture> {
-  const child = spawn(process.execPath, ['--import', REGISTER, HEALTH_MAIN], {
-    cwd: REPO_ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      NO_COLOR: '1',
-      OTEL_TRACES_EXPORTER: 'none',
-      PORT: '0',
-      ADAPTER: adapter,
-      FIXTURE_OPTIONS: JSON.stringify(options),
-      ...Object.fromEntries(
-        Object.entries(env).filter(([, v]) => v !== undefined),
+  return startFixture({
+    adapter,
+    options,
+    entry: HEALTH_MAIN,
+    env: Object.fromEntries(
+      Object.entries(env).filter(
+        (entry): entry is [string, string] => entry[1] !== undefined,
       ),
-    },
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  try {
-    const port = await new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`health fixture did not start:\n${output}`)),
-        60_000,
-      );
-      child.stdout?.on('data', () => {
-        const match = /FIXTURE_LISTENING (\d+)/.exec(output);
-        if (match) {
-          clearTimeout(timer);
-          resolve(Number(match[1]));
-        }
-      });
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`health fixture exited with ${code}:\n${output}`));
-      });
-    });
-    child.removeAllListeners('exit');
-    return {
-      port,
-      pid: child.pid ?? 0,
-      url: (path) => `http://127.0.0.1:${port}${path}`,
-      output: () => output,
-      stop: () => stopChild(child, 'SIGTERM'),
-    };
-  } catch (error) {
-    await stopChild(child, 'SIGKILL');
-    throw error;
-  }
-}
-
-/** Sends `signal` and waits for the exit; SIGKILL after 10 s. */
-function stopChild(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) {
-    return Promise.resolve();
-  }
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill(signal);
+    ),
   });
 }
 

@@ -1,6 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { type Adapter, REGISTER, REPO_ROOT } from './fixture-process';
+import {
+  type Adapter,
+  REPO_ROOT,
+  type RunningFixture,
+  startFixture,
+} from './fixture-process';
 
 export const LOGGING_FIXTURE_MAIN = join(
   REPO_ROOT,
@@ -23,13 +27,7 @@ export type LogLine = Record<string, unknown> & {
   request?: Record<string, unknown>;
 };
 
-export interface LoggingFixture {
-  port: number;
-  child: ChildProcess;
-  url: (path: string) => string;
-  /** Raw stdout so far. */
-  stdout: () => string;
-  stderr: () => string;
+export interface LoggingFixture extends RunningFixture {
   /** Every complete stdout line, each parsed; throws naming the first that is not JSON. */
   lines: () => LogLine[];
   /** Resolves with the first line matching, polling for at most `timeoutMs`. */
@@ -37,7 +35,6 @@ export interface LoggingFixture {
     match: (line: LogLine) => boolean,
     timeoutMs?: number,
   ) => Promise<LogLine>;
-  stop: () => Promise<void>;
 }
 
 /**
@@ -54,60 +51,22 @@ export async function startLoggingFixture(
     env = {},
   }: { traces?: boolean; env?: Record<string, string> } = {},
 ): Promise<LoggingFixture> {
-  const child = spawn(
-    process.execPath,
-    ['--import', REGISTER, LOGGING_FIXTURE_MAIN],
-    {
-      cwd: REPO_ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '',
-        NO_COLOR: '1',
-        OTEL_TRACES_EXPORTER: traces ? 'otlp' : 'none',
-        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://127.0.0.1:9/v1/traces',
-        ADAPTER: adapter,
-        FIXTURE_OPTIONS: JSON.stringify(options),
-        ...env,
-      },
+  const app = await startFixture({
+    adapter,
+    options,
+    entry: LOGGING_FIXTURE_MAIN,
+    env: {
+      OTEL_TRACES_EXPORTER: traces ? 'otlp' : 'none',
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://127.0.0.1:9/v1/traces',
+      ...env,
     },
-  );
-  let out = '';
-  let err = '';
-  child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
-  child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`fixture did not start:\n${out}\n${err}`)),
-      30_000,
-    );
-    const poll = setInterval(() => {
-      const match = /FIXTURE_LISTENING (\d+)/.exec(out);
-      if (match) done(() => resolve(Number(match[1])));
-    }, 20);
-    const done = (then: () => void) => {
-      clearTimeout(timer);
-      clearInterval(poll);
-      child.removeAllListeners('exit');
-      then();
-    };
-    child.once('exit', (code) =>
-      done(() =>
-        reject(new Error(`fixture exited with ${code}:\n${out}\n${err}`)),
-      ),
-    );
   });
-  const lines = () => parseLines(out);
+  const lines = () => parseLines(app.stdout());
   return {
-    port,
-    child,
-    url: (path) => `http://127.0.0.1:${port}${path}`,
-    stdout: () => out,
-    stderr: () => err,
+    ...app,
     lines,
     waitFor: (match, timeoutMs = 10_000) =>
       waitForLine(lines, match, timeoutMs),
-    stop: () => stopChild(child),
   };
 }
 
@@ -140,17 +99,4 @@ export async function waitForLine(
       throw new Error(`no log line matched within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null)
-    return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
 }
