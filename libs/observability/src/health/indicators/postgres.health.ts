@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import {
   type HealthIndicatorResult,
   HealthIndicatorService,
@@ -21,12 +21,7 @@ import { ProbeHealthIndicator } from './probe-health.indicator';
  * ```
  */
 @Injectable()
-export class PostgresHealthIndicator
-  extends ProbeHealthIndicator
-  implements OnApplicationShutdown
-{
-  private readonly target: PostgresProbe | undefined;
-
+export class PostgresHealthIndicator extends ProbeHealthIndicator {
   constructor(
     indicators: HealthIndicatorService,
     runner: CheckRunner,
@@ -40,17 +35,12 @@ export class PostgresHealthIndicator
       HEALTH_CHECKS.database,
       target && ((signal) => target.run(signal)),
       'postgres',
+      target,
     );
-    this.target = target;
   }
 
   /** Runs the check (shared, bounded, masked) and reports it under `key`. Never throws. */
   isHealthy(key = 'database'): Promise<HealthIndicatorResult> {
     return this.check(key);
-  }
-
-  /** @internal */
-  async onApplicationShutdown(): Promise<void> {
-    await this.target?.close();
   }
 }

@@ -1,3 +1,4 @@
+import type { OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type {
   HealthIndicatorResult,
   HealthIndicatorService,
@@ -6,19 +7,40 @@ import { messages } from '../../errors/messages';
 import type { CheckOutcome, CheckSpec, Probe } from '../check-outcome';
 import type { CheckRunner } from '../check-runner';
 
+/** A probe that owns a client or pool: loaded at bootstrap, released at shutdown. */
+export interface OwnedResource {
+  prepare?(): Promise<void>;
+  close(): Promise<void>;
+}
+
 /**
  * Shared body of the indicators: runs the probe through the {@link CheckRunner}
  * (timeout, one operation at a time, cache, metrics, masking) and turns the outcome
  * into a Terminus result. Never throws: failures are `down` with a masked reason.
+ * A probe that owns a client prepares it at bootstrap (an optional peer loads then,
+ * not during the first probe) and closes it at shutdown.
  */
-export abstract class ProbeHealthIndicator {
+export abstract class ProbeHealthIndicator
+  implements OnModuleInit, OnApplicationShutdown
+{
   protected constructor(
     private readonly indicators: HealthIndicatorService,
     private readonly runner: CheckRunner,
     private readonly spec: CheckSpec,
     private readonly probe: Probe | undefined,
     private readonly option: string,
+    private readonly owned?: OwnedResource,
   ) {}
+
+  /** @internal */
+  async onModuleInit(): Promise<void> {
+    await this.owned?.prepare?.();
+  }
+
+  /** @internal */
+  async onApplicationShutdown(): Promise<void> {
+    await this.owned?.close();
+  }
 
   /** Whether the module options configure this check. */
   get configured(): boolean {

@@ -1,9 +1,4 @@
-import {
-  Inject,
-  Injectable,
-  type OnApplicationShutdown,
-  type OnModuleInit,
-} from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import {
   type HealthIndicatorResult,
   HealthIndicatorService,
@@ -26,12 +21,7 @@ import { ProbeHealthIndicator } from './probe-health.indicator';
  * ```
  */
 @Injectable()
-export class S3HealthIndicator
-  extends ProbeHealthIndicator
-  implements OnModuleInit, OnApplicationShutdown
-{
-  private readonly target: S3Probe | undefined;
-
+export class S3HealthIndicator extends ProbeHealthIndicator {
   constructor(
     indicators: HealthIndicatorService,
     runner: CheckRunner,
@@ -45,22 +35,12 @@ export class S3HealthIndicator
       HEALTH_CHECKS.s3,
       target && ((signal) => target.run(signal)),
       's3',
+      target,
     );
-    this.target = target;
   }
 
   /** Runs the check (shared, bounded, masked) and reports it under `key`. Never throws. */
   isHealthy(key = 's3'): Promise<HealthIndicatorResult> {
     return this.check(key);
-  }
-
-  /** @internal Loads the optional peer at bootstrap, not during the first probe. */
-  async onModuleInit(): Promise<void> {
-    await this.target?.prepare();
-  }
-
-  /** @internal */
-  async onApplicationShutdown(): Promise<void> {
-    await this.target?.close();
   }
 }

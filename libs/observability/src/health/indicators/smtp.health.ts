@@ -1,9 +1,4 @@
-import {
-  Inject,
-  Injectable,
-  type OnApplicationShutdown,
-  type OnModuleInit,
-} from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import {
   type HealthIndicatorResult,
   HealthIndicatorService,
@@ -26,12 +21,7 @@ import { ProbeHealthIndicator } from './probe-health.indicator';
  * ```
  */
 @Injectable()
-export class SmtpHealthIndicator
-  extends ProbeHealthIndicator
-  implements OnModuleInit, OnApplicationShutdown
-{
-  private readonly target: SmtpProbe | undefined;
-
+export class SmtpHealthIndicator extends ProbeHealthIndicator {
   constructor(
     indicators: HealthIndicatorService,
     runner: CheckRunner,
@@ -45,22 +35,12 @@ export class SmtpHealthIndicator
       HEALTH_CHECKS.email,
       target && (() => target.run()),
       'smtp',
+      target,
     );
-    this.target = target;
   }
 
   /** Runs the check (shared, bounded, masked) and reports it under `key`. Never throws. */
   isHealthy(key = 'email'): Promise<HealthIndicatorResult> {
     return this.check(key);
-  }
-
-  /** @internal Loads the optional peer at bootstrap, not during the first probe. */
-  async onModuleInit(): Promise<void> {
-    await this.target?.prepare();
-  }
-
-  /** @internal */
-  async onApplicationShutdown(): Promise<void> {
-    await this.target?.close();
   }
 }
