@@ -23,6 +23,8 @@ const DEBIAN_PACKAGE: Record<string, string> = {
   promtool: 'prometheus',
   amtool: 'prometheus-alertmanager',
   'prometheus-blackbox-exporter': 'prometheus-blackbox-exporter',
+  'prometheus-postgres-exporter': 'prometheus-postgres-exporter',
+  'prometheus-redis-exporter': 'prometheus-redis-exporter',
 };
 
 export interface RunResult {
@@ -54,8 +56,9 @@ export function run(
     if (code === 'ENOENT' && pkg !== undefined) {
       throw new Error(
         `${command} is not installed. The deploy tests need the Debian packages ` +
-          `prometheus, prometheus-alertmanager and prometheus-blackbox-exporter: ` +
-          `apt-get update && apt-get install -y prometheus prometheus-alertmanager prometheus-blackbox-exporter`,
+          `prometheus, prometheus-alertmanager and the blackbox, postgres and redis exporters: ` +
+          `apt-get update && apt-get install -y prometheus prometheus-alertmanager prometheus-blackbox-exporter ` +
+          `prometheus-postgres-exporter prometheus-redis-exporter`,
       );
     }
     throw new Error(

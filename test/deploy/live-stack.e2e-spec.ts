@@ -13,7 +13,9 @@ import {
   freePort,
   startAlertmanager,
   startBlackboxExporter,
+  startPostgresExporter,
   startPrometheus,
+  startRedisExporter,
 } from '../support/prometheus-server';
 import {
   PRS_METRICS,
@@ -37,8 +39,9 @@ import {
  * The monitoring artifacts of deploy/, live: the demo app (as `npm run demo` runs it),
  * a real Prometheus scraping it with the real scrape jobs, recording rules and (a
  * fast copy of) the HighErrorRate alert, a real Alertmanager with the real route
- * tree delivering to a local webhook, and the blackbox exporter probing the demo's
- * health endpoint. Proves that the alert reaches a receiver and that every
+ * tree delivering to a local webhook, the blackbox exporter probing the demo's
+ * health endpoint, and postgres_exporter and redis_exporter on the machine's Postgres
+ * and Redis (the dashboards' database and cache panels read them). Proves that the alert reaches a receiver and that every
  * dashboard and recording-rule query returns data from what the SDK exports.
  */
 
@@ -48,8 +51,13 @@ const DEMO_SERVICE = 'prs-backend';
 const ALERT = 'HighErrorRate';
 /** Range vectors of the alert copy are shortened to this (see liveAlertRule). */
 const SHORT_RANGE = '30s';
-/** Jobs of deploy/prometheus/prometheus.yml that run here (the others are exporters we lack). */
-const LIVE_JOBS = ['prs-backend', 'blackbox'];
+/** Jobs of deploy/prometheus/prometheus.yml that run here (node and nginx exporters do not). */
+const LIVE_JOBS = [
+  'prs-backend',
+  'postgres-exporter',
+  'redis-exporter',
+  'blackbox',
+];
 /** Grafana's built-in variables, for a 1 s scrape interval. */
 const GRAFANA_BUILTINS: Record<string, string> = {
   __rate_interval: '30s',
@@ -58,37 +66,6 @@ const GRAFANA_BUILTINS: Record<string, string> = {
 };
 /** The demo's pg pool gives up waiting for a row lock after this (see causeFailedQuery). */
 const LOCK_TIMEOUT_MS = 2_000;
-
-/**
- * Exporters the deploy/ stack runs (docker-compose.monitoring.yml) that this test
- * does not: they need a real Postgres/Redis exporter binary that CI does not install.
- * `job` is their scrape job in prometheus.yml; `metric` matches their metric names.
- */
-const ABSENT_EXPORTERS = {
-  postgres_exporter: { job: 'postgres-exporter', metric: /^pg_/ },
-  redis_exporter: { job: 'redis-exporter', metric: /^redis_/ },
-} as const;
-type AbsentExporter = keyof typeof ABSENT_EXPORTERS;
-
-/**
- * Panel queries that cannot return data here because their exporter does not run.
- * Guarded below: each must exist, read only that exporter's metrics and return nothing.
- */
-const SKIPPED_ABSENT_EXPORTER: Record<string, AbsentExporter> = {
-  'prs-database-cache.json panel 8 "Connections by state" A':
-    'postgres_exporter',
-  'prs-database-cache.json panel 8 "Connections by state" B':
-    'postgres_exporter',
-  'prs-database-cache.json panel 9 "Longest open transaction" A':
-    'postgres_exporter',
-  'prs-database-cache.json panel 10 "Database size" A': 'postgres_exporter',
-  'prs-database-cache.json panel 11 "PostgreSQL exporter up" A':
-    'postgres_exporter',
-  'prs-database-cache.json panel 16 "Redis up" A': 'redis_exporter',
-  'prs-database-cache.json panel 17 "Redis memory used" A': 'redis_exporter',
-  'prs-database-cache.json panel 18 "Redis connected clients" A':
-    'redis_exporter',
-};
 
 /**
  * Panel queries of SDK self-metrics that only count a fault the demo cannot be driven
@@ -233,7 +210,9 @@ function prometheusConfig(hosts: Record<string, string>): string {
   };
   const text = dump(config, { lineWidth: -1 });
   // Every compose address was replaced: nothing points off this machine.
-  expect(text).not.toMatch(/\b(prs-backend|blackbox-exporter|alertmanager):\d/);
+  expect(text).not.toMatch(
+    /\b(prs-backend|postgres-exporter|redis-exporter|blackbox-exporter|alertmanager):\d/,
+  );
   return text;
 }
 
@@ -318,6 +297,8 @@ describe('live stack: demo → Prometheus → Alertmanager → webhook; dashboar
   let prometheus: PrometheusServer | undefined;
   let alertmanager: Daemon | undefined;
   let blackbox: Daemon | undefined;
+  let postgresExporter: Daemon | undefined;
+  let redisExporter: Daemon | undefined;
   let webhook: Webhook | undefined;
   /** The 500 stream keeps the alert firing while the test runs; stopped in afterAll. */
   let failing = true;
@@ -390,19 +371,26 @@ describe('live stack: demo → Prometheus → Alertmanager → webhook; dashboar
     const lockTimeout = encodeURIComponent(
       `-c lock_timeout=${LOCK_TIMEOUT_MS}`,
     );
-    [demo, webhook, blackbox] = await Promise.all([
-      startDemo('express', {
-        OTEL_SERVICE_NAME: DEMO_SERVICE,
-        DATABASE_URL: `${TEST_DATABASE_URL}?options=${lockTimeout}`,
-      }),
-      startWebhook(),
-      startBlackboxExporter(path.join(DEPLOY_DIR, 'blackbox', 'blackbox.yml')),
-    ]);
+    [demo, webhook, blackbox, postgresExporter, redisExporter] =
+      await Promise.all([
+        startDemo('express', {
+          OTEL_SERVICE_NAME: DEMO_SERVICE,
+          DATABASE_URL: `${TEST_DATABASE_URL}?options=${lockTimeout}`,
+        }),
+        startWebhook(),
+        startBlackboxExporter(
+          path.join(DEPLOY_DIR, 'blackbox', 'blackbox.yml'),
+        ),
+        startPostgresExporter(`${TEST_DATABASE_URL}?sslmode=disable`),
+        startRedisExporter('redis://127.0.0.1:6379'),
+      ]);
     alertmanager = await startAlertmanager(alertmanagerConfig(webhook.url));
     prometheus = await startPrometheus(
       prometheusConfig({
         'prs-backend:8000': `127.0.0.1:${demo.app.port}`,
         'blackbox-exporter:9115': blackbox.address,
+        'postgres-exporter:9187': postgresExporter.address,
+        'redis-exporter:9121': redisExporter.address,
         'alertmanager:9093': alertmanager.address,
       }),
       {
@@ -455,6 +443,8 @@ describe('live stack: demo → Prometheus → Alertmanager → webhook; dashboar
       prometheus?.stop(),
       alertmanager?.stop(),
       blackbox?.stop(),
+      postgresExporter?.stop(),
+      redisExporter?.stop(),
       webhook?.close(),
       demo?.app.stop(),
     ]);
@@ -532,8 +522,7 @@ describe('live stack: demo → Prometheus → Alertmanager → webhook; dashboar
   });
 
   const checked = exprs.filter(
-    ({ where }) =>
-      !(where in SKIPPED_ABSENT_EXPORTER) && !(where in SKIPPED_NOT_PRODUCIBLE),
+    ({ where }) => !(where in SKIPPED_NOT_PRODUCIBLE),
   );
 
   it.each(checked.map((e) => [e.where, e]))(
@@ -568,34 +557,6 @@ describe('live stack: demo → Prometheus → Alertmanager → webhook; dashboar
       }
     },
   );
-
-  it('every skipped dashboard query reads only an absent exporter and returns nothing', async () => {
-    const byWhere = new Map(exprs.map((e) => [e.where, e]));
-    for (const [where, exporter] of Object.entries(SKIPPED_ABSENT_EXPORTER)) {
-      const found = byWhere.get(where);
-      if (!found)
-        throw new Error(`stale skip entry: no dashboard query ${where}`);
-      const { job, metric } = ABSENT_EXPORTERS[exporter];
-      const names = metricNames(found.expr);
-      expect(names.length).toBeGreaterThan(0);
-      for (const name of names) {
-        const ok =
-          metric.test(name) ||
-          (name === 'up' && found.expr.includes(`job="${job}"`));
-        if (!ok)
-          throw new Error(
-            `${where}: ${name} is not a ${exporter} metric, so the skip could hide a broken panel:\n  ${found.expr}`,
-          );
-      }
-      expect({
-        where,
-        result: await live().prometheus.query(found.expr),
-      }).toEqual({
-        where,
-        result: [],
-      });
-    }
-  });
 
   it('every skipped SDK self-metric query reads only a contract metric the demo does not export', async () => {
     const byWhere = new Map(exprs.map((e) => [e.where, e]));

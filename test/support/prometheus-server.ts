@@ -17,7 +17,8 @@ export function freePort(): Promise<number> {
 }
 
 const INSTALL_HINT =
-  'apt-get update && apt-get install -y prometheus prometheus-alertmanager prometheus-blackbox-exporter';
+  'apt-get update && apt-get install -y prometheus prometheus-alertmanager prometheus-blackbox-exporter ' +
+  'prometheus-postgres-exporter prometheus-redis-exporter';
 
 /** A Prometheus-ecosystem server started by {@link startDaemon}. */
 export interface Daemon {
@@ -40,6 +41,8 @@ export interface DaemonOptions {
   args: (dir: string, port: number) => string[];
   /** Files written into the temp dir before the start (name → content). */
   files?: Record<string, string>;
+  /** Environment beyond PATH and HOME (the daemon sees nothing else of ours). */
+  env?: Record<string, string>;
   /** Path that answers 200 once it is ready. */
   readyPath?: string;
   readyTimeoutMs?: number;
@@ -59,6 +62,11 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const child: ChildProcess = spawn(options.command, options.args(dir, port), {
     cwd: dir,
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      ...options.env,
+    },
   });
   child.once('error', (error) => (spawnError = error));
   child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
@@ -184,6 +192,30 @@ export function startBlackboxExporter(configFile: string): Promise<Daemon> {
     args: (_dir, port) => [
       `--config.file=${configFile}`,
       `--web.listen-address=127.0.0.1:${port}`,
+    ],
+  });
+}
+
+/** Starts the real postgres_exporter (Debian package) on loopback against `databaseUrl`. */
+export function startPostgresExporter(databaseUrl: string): Promise<Daemon> {
+  return startDaemon({
+    command: 'prometheus-postgres-exporter',
+    readyPath: '/metrics',
+    env: { DATA_SOURCE_NAME: databaseUrl },
+    args: (_dir, port) => [`--web.listen-address=127.0.0.1:${port}`],
+  });
+}
+
+/** Starts the real redis_exporter (Debian package) on loopback against `redisUrl`. */
+export function startRedisExporter(redisUrl: string): Promise<Daemon> {
+  return startDaemon({
+    command: 'prometheus-redis-exporter',
+    readyPath: '/metrics',
+    args: (_dir, port) => [
+      '-web.listen-address',
+      `127.0.0.1:${port}`,
+      '-redis.addr',
+      redisUrl,
     ],
   });
 }
