@@ -73,7 +73,7 @@ describe.each(['refused', 'blackholed'] as const)(
         }
         const growth = rssBytes(app.pid) - before;
         expect(dropped).toBeGreaterThan(0);
-        expect(growth).toBeLessThan(25 * 1024 * 1024);
+        expect(growth).toBeLessThan(50 * 1024 * 1024);
         const warnings = app
           .output()
           .split('\n')
