@@ -1,0 +1,161 @@
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { propagation, SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  type ReadableSpan,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
+import { pathOf } from './path-of';
+import { ServerSpans } from './server-spans';
+
+const ROUTES: Record<string, string> = { '/deals/7': '/deals/:id' };
+
+describe('ServerSpans on a real HTTP server', () => {
+  const exporter = new InMemorySpanExporter();
+  const provider = new BasicTracerProvider({
+    spanProcessors: [new SimpleSpanProcessor(exporter)],
+  });
+  const spans = new ServerSpans(provider.getTracer('server-spans.spec'));
+  let server: Server;
+  let port: number;
+
+  beforeAll(async () => {
+    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+    server = createServer((req, res) => {
+      const path = pathOf(req.url);
+      const started = spans.start(req, path);
+      res.on('close', () => spans.end(started, res, ROUTES[path]));
+      if (path === '/hang') return; // answered never: the client gives up
+      res.statusCode = path === '/boom' ? 503 : 200;
+      res.end('ok');
+    });
+    await new Promise<void>((resolve) =>
+      server.listen(0, '127.0.0.1', resolve),
+    );
+    port = (server.address() as AddressInfo).port;
+  });
+  afterEach(() => exporter.reset());
+  afterAll(async () => {
+    propagation.disable();
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    await provider.shutdown();
+  });
+
+  function send(
+    path: string,
+    options: { method?: string; headers?: Record<string, string> } = {},
+  ): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const req = request(
+        { host: '127.0.0.1', port, path, ...options },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+  }
+
+  async function finished(count = 1): Promise<ReadableSpan[]> {
+    for (let i = 0; i < 200; i++) {
+      const done = exporter.getFinishedSpans();
+      if (done.length >= count) return done;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    throw new Error(`fewer than ${count} spans ended within 2 s`);
+  }
+
+  it('names a matched request after its route and records the stable HTTP attributes, without the query', async () => {
+    expect(
+      await send('/deals/7?token=s3cr3t', {
+        headers: { host: 'api.example.com:8443', 'user-agent': 'probe/1.0' },
+      }),
+    ).toBe(200);
+    const [span] = await finished();
+    expect(span?.name).toBe('GET /deals/:id');
+    expect(span?.kind).toBe(SpanKind.SERVER);
+    expect(span?.status.code).toBe(SpanStatusCode.UNSET);
+    expect(span?.attributes).toEqual({
+      'http.request.method': 'GET',
+      'url.scheme': 'http',
+      'url.path': '/deals/7',
+      'network.protocol.version': '1.1',
+      'server.address': 'api.example.com',
+      'server.port': 8443,
+      'network.peer.address': '127.0.0.1',
+      'user_agent.original': 'probe/1.0',
+      'http.route': '/deals/:id',
+      'http.response.status_code': 200,
+    });
+  });
+
+  it('continues the caller trace from traceparent', async () => {
+    const traceId = '0af7651916cd43dd8448eb211c80319c';
+    const parentId = 'b7ad6b7169203331';
+    await send('/deals/7', {
+      headers: { traceparent: `00-${traceId}-${parentId}-01` },
+    });
+    const [span] = await finished();
+    expect(span?.spanContext().traceId).toBe(traceId);
+    expect(span?.parentSpanContext?.spanId).toBe(parentId);
+    expect(span?.parentSpanContext?.isRemote).toBe(true);
+  });
+
+  it('marks a 5xx response as an error and keeps an unmatched path unnamed', async () => {
+    expect(await send('/boom')).toBe(503);
+    const [span] = await finished();
+    expect(span?.name).toBe('GET');
+    expect(span?.status.code).toBe(SpanStatusCode.ERROR);
+    expect(span?.attributes['error.type']).toBe('503');
+    expect(span?.attributes['http.route']).toBeUndefined();
+  });
+
+  it('folds a method outside the standard set and keeps the original', async () => {
+    await send('/deals/7', { method: 'PROPFIND' });
+    const [span] = await finished();
+    expect(span?.name).toBe('HTTP /deals/:id');
+    expect(span?.attributes['http.request.method']).toBe('_OTHER');
+    expect(span?.attributes['http.request.method_original']).toBe('PROPFIND');
+  });
+
+  it('parses IPv6 hosts and ignores a port that is not one', async () => {
+    await send('/a', { headers: { host: '[::1]:3000' } });
+    await send('/b', { headers: { host: 'example.com:' } });
+    const done = await finished(2);
+    const byPath = (p: string) =>
+      done.find((s) => s.attributes['url.path'] === p)?.attributes;
+    expect(byPath('/a')).toMatchObject({
+      'server.address': '::1',
+      'server.port': 3000,
+    });
+    expect(byPath('/b')?.['server.address']).toBe('example.com');
+    expect(byPath('/b')?.['server.port']).toBeUndefined();
+  });
+
+  it('bounds client-controlled values: a 5 KB User-Agent and path are cut', async () => {
+    const long = 'x'.repeat(5_000); // both within Node's 16 KB header limit
+    await send(`/${long}`, { headers: { 'user-agent': long } });
+    const [span] = await finished();
+    expect(String(span?.attributes['user_agent.original'])).toHaveLength(256);
+    expect(String(span?.attributes['url.path'])).toHaveLength(1024);
+  });
+
+  it('ends the span of a request the client abandoned, marked aborted', async () => {
+    await new Promise<void>((resolve) => {
+      const req = request({ host: '127.0.0.1', port, path: '/hang' });
+      req.on('error', () => resolve()); // the socket we destroy below
+      req.end();
+      setTimeout(() => req.destroy(), 100);
+    });
+    const [span] = await finished();
+    expect(span?.attributes['error.type']).toBe('aborted');
+    expect(span?.attributes['http.response.status_code']).toBeUndefined();
+    expect(span?.status.code).toBe(SpanStatusCode.UNSET);
+  });
+});
