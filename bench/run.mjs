@@ -75,20 +75,43 @@ async function scrapeCost(sink) {
         samples: times.length,
       });
     }
+    return scrapes;
+  } finally {
+    await app.stop();
+  }
+}
+
+// RSS before and after many requests to distinct paths, each read after a forced full GC
+// and with V8's young generation capped (2 MB semi-spaces): what is measured is memory
+// the app retains, not garbage or V8 growing its nursery as the request rate rises.
+async function pathMemory(sink) {
+  const app = await startApp({
+    variant: 'metrics',
+    adapter: 'express',
+    sinkUrl: sink.url,
+    nodeArgs: ['--expose-gc', '--max-semi-space-size=2'],
+  });
+  const retained = async () => {
+    const res = await fetch(`${app.url}/api/gc`);
+    if (!(await res.json()).collected)
+      throw new Error('the bench app was started without --expose-gc');
+    return app.memory().rss;
+  };
+  try {
     const requests = quick ? 10_000 : 100_000;
     await load(app.url, {
       amount: 2_000,
       connections: 10,
       distinctPaths: true,
     });
-    const rssBefore = app.memory().rss;
+    const rssBefore = await retained();
     await load(app.url, {
       amount: requests,
       connections: 10,
       distinctPaths: true,
     });
-    const rssAfter = app.memory().rss;
-    return { scrapes, requests, rssBefore, rssAfter };
+    const rssAfter = await retained();
+    return { requests, rssBefore, rssAfter };
   } finally {
     await app.stop();
   }
@@ -117,7 +140,10 @@ try {
     }
   }
   process.stdout.write('\r'.padEnd(90) + '\r');
-  const scrape = await scrapeCost(sink);
+  const scrape = {
+    scrapes: await scrapeCost(sink),
+    ...(await pathMemory(sink)),
+  };
   const { markdown } = summarize(pairs, scrape, { quick, seconds });
   const dir = join(ROOT, 'bench', 'results');
   mkdirSync(dir, { recursive: true });

@@ -14,6 +14,7 @@ export const TARGETS = {
 };
 
 export function summarize(pairs, scrape, { quick, seconds }) {
+  const growth = scrape.rssAfter - scrape.rssBefore;
   const lines = [
     quick
       ? '# Benchmark (quick mode: proves the harness, not the numbers)'
@@ -67,7 +68,7 @@ export function summarize(pairs, scrape, { quick, seconds }) {
         (s) =>
           `| /metrics at ${s.series} series (median of ${s.samples}) | ${fmt(s.ms)} ms | ${s.series >= 2000 ? '≤ 10 ms' : '—'} |`,
       ),
-      `| RSS before / after ${scrape.requests.toLocaleString('en')} requests to distinct paths | ${fmt(scrape.rssBefore / 2 ** 20, 1)} / ${fmt(scrape.rssAfter / 2 ** 20, 1)} MB (+${fmt((scrape.rssAfter - scrape.rssBefore) / 2 ** 20, 1)}) | ≤ +10 MB |`,
+      `| RSS before / after ${scrape.requests.toLocaleString('en')} requests to distinct paths (each after a full GC) | ${fmt(scrape.rssBefore / 2 ** 20, 1)} / ${fmt(scrape.rssAfter / 2 ** 20, 1)} MB (${growth >= 0 ? '+' : ''}${fmt(growth / 2 ** 20, 1)}) | ≤ +10 MB |`,
     );
   }
   return { markdown: `${lines.join('\n')}\n`, verdicts };
