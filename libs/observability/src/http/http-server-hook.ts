@@ -9,6 +9,7 @@ import {
 import { HttpAdapterHost } from '@nestjs/core';
 import { context, isSpanContextValid, type Span } from '@opentelemetry/api';
 import { RateLimitedLogger } from '../diagnostics/rate-limited-logger';
+import type { RequestStore } from '../logging/request-context';
 import type { RequestScope } from '../logging/request-scope';
 import {
   ABORTED_STATUS_CODE,
@@ -73,11 +74,6 @@ export class HttpServerHook
     this.scope = scope;
   }
 
-  /** The matched route template of a request, or `undefined` (404, or no HTTP adapter). */
-  routeOf(req: IncomingMessage): string | undefined {
-    return this.resolveRoute()?.(req);
-  }
-
   onApplicationBootstrap(): void {
     const server = this.server();
     const active =
@@ -121,21 +117,25 @@ export class HttpServerHook
     const { routes, metrics, spans, scope, log } = this;
     // Always a function of ours: `context.with(ctx, fn, thisArg)` calls `fn.bind()`, and
     // an Express app has a `bind` of its own (it routes the HTTP BIND method).
-    const scoped: RequestListener =
-      scope === undefined
-        ? function (this: Server, req, res) {
-            dispatch.call(this, req, res);
-          }
-        : function (this: Server, req, res) {
-            scope.run(req, res, () => dispatch.call(this, req, res));
-          };
+    const enter = function (
+      this: Server,
+      req: IncomingMessage,
+      res: ServerResponse,
+      store: RequestStore | undefined,
+    ): void {
+      if (store === undefined || scope === undefined)
+        dispatch.call(this, req, res);
+      else scope.enter(store, () => dispatch.call(this, req, res));
+    };
 
+    // One close listener per request: the route is resolved once for metrics, span and log.
     const finish = (
       req: IncomingMessage,
       res: ServerResponse,
       start: number,
       counted: boolean,
       traced: ServerSpan | undefined,
+      logged: RequestStore | undefined,
     ): void => {
       let endpoint: string | undefined;
       try {
@@ -158,6 +158,7 @@ export class HttpServerHook
           error,
         );
       }
+      if (logged !== undefined) scope?.end(logged, endpoint); // never throws
       if (traced === undefined) return;
       try {
         spans?.end(traced, res, endpoint);
@@ -181,6 +182,7 @@ export class HttpServerHook
         direct(req, res);
         return;
       }
+      const start = performance.now();
       const counted = metrics !== undefined && !metrics.exclude.matches(path);
       let traced: ServerSpan | undefined;
       if (spans !== undefined) {
@@ -195,12 +197,13 @@ export class HttpServerHook
           );
         }
       }
-      if (counted || traced !== undefined) {
-        const start = performance.now();
-        res.on('close', () => finish(req, res, start, counted, traced));
-      }
-      if (traced === undefined) scoped.call(this, req, res);
-      else context.with(traced.context, scoped, this, req, res);
+      const store = scope?.begin(req, res, traced?.span, start);
+      const logged =
+        store !== undefined && scope?.logs(path) ? store : undefined;
+      if (counted || traced !== undefined || logged !== undefined)
+        res.on('close', () => finish(req, res, start, counted, traced, logged));
+      if (traced === undefined) enter.call(this, req, res, store);
+      else context.with(traced.context, enter, this, req, res, store);
     };
 
     server.removeAllListeners('request');

@@ -36,12 +36,7 @@ export class LoggingService implements OnModuleInit, OnApplicationShutdown {
     const { logging, http } = this.options;
     if (!logging.enabled) return;
     this.undo.push(propagateToFetch());
-    const requestLog = new RequestLog(
-      this.pipeline,
-      (store) => (store.req ? this.hook.routeOf(store.req) : undefined),
-      logging.userId,
-      this.log,
-    );
+    const requestLog = new RequestLog(this.pipeline, logging.userId, this.log);
     this.hook.scopeRequests(
       new RequestScope(
         logging,

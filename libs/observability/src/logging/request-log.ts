@@ -6,9 +6,6 @@ import type { LogPipeline, WriteLevel } from './log-pipeline';
 import type { LogUserExtractor } from './logging-options.interface';
 import type { RequestStore } from './request-context';
 
-/** The route template a finished request matched, or `undefined` when none did. */
-export type RouteOf = (store: RequestStore) => string | undefined;
-
 /** `request.status` of a request whose client went away before the response finished. */
 export const ABORTED_STATUS = 499;
 
@@ -20,12 +17,12 @@ export const ABORTED_STATUS = 499;
 export class RequestLog {
   constructor(
     private readonly pipeline: LogPipeline,
-    private readonly routeOf: RouteOf,
     private readonly userId: LogUserExtractor,
     private readonly log: RateLimitedLogger,
   ) {}
 
-  write(store: RequestStore): void {
+  /** Writes the line of a finished request; `route` is the template it matched, if any. */
+  write(store: RequestStore, route = UNMATCHED_ENDPOINT): void {
     try {
       const { req, res } = store;
       if (req === undefined || res === undefined) return;
@@ -38,7 +35,6 @@ export class RequestLog {
       const url = req.url ?? '/';
       const q = url.indexOf('?');
       const method = r.text(req.method ?? 'UNKNOWN');
-      const route = this.routeOf(store) ?? UNMATCHED_ENDPOINT;
       const userAgent = req.headers['user-agent'];
       const request: Record<string, unknown> = {
         method,

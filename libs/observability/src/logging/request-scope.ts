@@ -1,8 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { context, isSpanContextValid, trace } from '@opentelemetry/api';
+import { isSpanContextValid, type Span } from '@opentelemetry/api';
 import type { RateLimitedLogger } from '../diagnostics/rate-limited-logger';
 import { messages } from '../errors/messages';
-import { pathOf } from '../http/path-of';
 import type { PathMatcher } from '../http/path-matcher';
 import { correlationIdOf } from './correlation-id';
 import type { ResolvedLoggingOptions } from './logging-options.interface';
@@ -15,9 +14,10 @@ export const CORRELATION_ID_ATTRIBUTE = 'correlation_id';
 const storage = requestStorage();
 
 /**
- * Runs each request inside its own context: the correlation id is chosen, echoed on
- * the response, put on the server span, and reachable through `CorrelationId.current()`
- * for everything the request does; its line is written when the response closes.
+ * Each request's own context: the correlation id is chosen, echoed on the response, put
+ * on the server span, and reachable through `CorrelationId.current()` for everything the
+ * request does; its line is written when the response closes. The HTTP server hook
+ * drives it, so path, start time, span and route are worked out once per request.
  */
 export class RequestScope {
   constructor(
@@ -27,38 +27,50 @@ export class RequestScope {
     private readonly log: RateLimitedLogger,
   ) {}
 
-  run(req: IncomingMessage, res: ServerResponse, next: () => void): void {
-    let store: RequestStore | undefined;
+  /** The request's store, or `undefined` when it could not be made (logged, rate-limited). */
+  begin(
+    req: IncomingMessage,
+    res: ServerResponse,
+    span: Span | undefined,
+    start: number,
+  ): RequestStore | undefined {
     try {
-      store = this.begin(req, res);
+      const { correlationHeaders, correlationResponseHeader } = this.options;
+      const id = correlationIdOf(req.headers, correlationHeaders);
+      const spanContext = span?.spanContext();
+      const traced =
+        spanContext !== undefined && isSpanContextValid(spanContext);
+      if (traced) span?.setAttribute(CORRELATION_ID_ATTRIBUTE, id);
+      if (!res.headersSent) res.setHeader(correlationResponseHeader, id);
+      return {
+        correlationId: id,
+        outboundHeader: correlationResponseHeader,
+        traceId: traced ? spanContext.traceId : undefined,
+        spanId: traced ? spanContext.spanId : undefined,
+        req,
+        res,
+        start,
+        remoteAddress: req.socket.remoteAddress,
+        user: undefined,
+      };
     } catch (error) {
       this.log.warn('request-context', messages.requestContextFailed(), error);
+      return undefined;
     }
-    if (store === undefined) next();
-    else storage.run(store, next);
   }
 
-  private begin(req: IncomingMessage, res: ServerResponse): RequestStore {
-    const { correlationHeaders, correlationResponseHeader } = this.options;
-    const id = correlationIdOf(req.headers, correlationHeaders);
-    const span = trace.getSpan(context.active());
-    const spanContext = span?.spanContext();
-    const traced = spanContext !== undefined && isSpanContextValid(spanContext);
-    if (traced) span?.setAttribute(CORRELATION_ID_ATTRIBUTE, id);
-    if (!res.headersSent) res.setHeader(correlationResponseHeader, id);
-    const store: RequestStore = {
-      correlationId: id,
-      outboundHeader: correlationResponseHeader,
-      traceId: traced ? spanContext.traceId : undefined,
-      spanId: traced ? spanContext.spanId : undefined,
-      req,
-      res,
-      start: performance.now(),
-      remoteAddress: req.socket.remoteAddress,
-      user: undefined,
-    };
-    if (this.options.requestLog && !this.notLogged.matches(pathOf(req.url)))
-      res.once('close', () => this.requestLog.write(store));
-    return store;
+  /** Whether requests to `path` get a request line. */
+  logs(path: string): boolean {
+    return this.options.requestLog && !this.notLogged.matches(path);
+  }
+
+  /** Runs `next` with `store` as the current request. */
+  enter(store: RequestStore, next: () => void): void {
+    storage.run(store, next);
+  }
+
+  /** Writes the request line once the response closed. */
+  end(store: RequestStore, route: string | undefined): void {
+    this.requestLog.write(store, route);
   }
 }
