@@ -3,7 +3,7 @@
 // Fastify, load from a separate process on loopback, bare and variant runs alternated.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, startApp } from './lib/app-process.mjs';
+import { ROOT, withApp } from './lib/app-process.mjs';
 import { load } from './lib/load.mjs';
 import { startSink } from './lib/otlp-sink.mjs';
 import { summarize } from './lib/report.mjs';
@@ -24,18 +24,17 @@ function progress(label) {
 }
 
 async function measure(variant, adapter, sink) {
-  const app = await startApp({ variant, adapter, sinkUrl: sink.url });
-  try {
+  return withApp({ variant, adapter, sinkUrl: sink.url }, async (app) => {
     await load(app.url, { duration: 1, connections: 10 }); // warm-up: JIT, connection pools
     await new Promise((r) => setTimeout(r, 1_200)); // let the warm-up's spans leave
     sink.reset();
     const cpuBefore = app.cpuMicros();
     const run = await load(app.url, { duration: seconds, connections: 10 });
     const cpu = app.cpuMicros() - cpuBefore;
-    if (variant === 'traces' || variant === 'full')
-      await new Promise((r) => setTimeout(r, 1_500));
+    const traced = variant === 'traces' || variant === 'full';
+    if (traced) await new Promise((r) => setTimeout(r, 1_500)); // the last batch
     const { peak } = app.memory();
-    if ((variant === 'traces' || variant === 'full') && sink.spans() === 0)
+    if (traced && sink.spans() === 0)
       throw new Error(`${variant}/${adapter}: the OTLP sink received no spans`);
     if (run.non2xx > 0)
       throw new Error(`${variant}/${adapter}: ${run.non2xx} failed requests`);
@@ -45,76 +44,74 @@ async function measure(variant, adapter, sink) {
       peak,
       spansPerReq: sink.spans() / run.total,
     };
-  } finally {
-    await app.stop();
-  }
+  });
 }
 
 async function scrapeCost(sink) {
-  const app = await startApp({
-    variant: 'metrics',
-    adapter: 'express',
-    sinkUrl: sink.url,
-  });
-  try {
-    const scrapes = [];
-    let created = 0;
-    for (const series of [200, 1990]) {
-      for (; created < series; created++)
-        await fetch(`${app.url}/api/series/${created}`);
-      const times = [];
-      for (let i = 0; i < (quick ? 5 : 30); i++) {
-        const t0 = performance.now();
-        await (await fetch(`${app.url}/metrics`)).text();
-        times.push(performance.now() - t0);
+  return withApp(
+    {
+      variant: 'metrics',
+      adapter: 'express',
+      sinkUrl: sink.url,
+    },
+    async (app) => {
+      const scrapes = [];
+      let created = 0;
+      for (const series of [200, 1990]) {
+        for (; created < series; created++)
+          await fetch(`${app.url}/api/series/${created}`);
+        const times = [];
+        for (let i = 0; i < (quick ? 5 : 30); i++) {
+          const t0 = performance.now();
+          await (await fetch(`${app.url}/metrics`)).text();
+          times.push(performance.now() - t0);
+        }
+        times.sort((a, b) => a - b);
+        scrapes.push({
+          series: series === 1990 ? 2000 : series,
+          ms: times[Math.floor(times.length / 2)],
+          samples: times.length,
+        });
       }
-      times.sort((a, b) => a - b);
-      scrapes.push({
-        series: series === 1990 ? 2000 : series,
-        ms: times[Math.floor(times.length / 2)],
-        samples: times.length,
-      });
-    }
-    return scrapes;
-  } finally {
-    await app.stop();
-  }
+      return scrapes;
+    },
+  );
 }
 
 // RSS before and after many requests to distinct paths, each read after a forced full GC
 // and with V8's young generation capped (2 MB semi-spaces): what is measured is memory
 // the app retains, not garbage or V8 growing its nursery as the request rate rises.
 async function pathMemory(sink) {
-  const app = await startApp({
-    variant: 'metrics',
-    adapter: 'express',
-    sinkUrl: sink.url,
-    nodeArgs: ['--expose-gc', '--max-semi-space-size=2'],
-  });
-  const retained = async () => {
-    const res = await fetch(`${app.url}/api/gc`);
-    if (!(await res.json()).collected)
-      throw new Error('the bench app was started without --expose-gc');
-    return app.memory().rss;
-  };
-  try {
-    const requests = quick ? 10_000 : 100_000;
-    await load(app.url, {
-      amount: 2_000,
-      connections: 10,
-      distinctPaths: true,
-    });
-    const rssBefore = await retained();
-    await load(app.url, {
-      amount: requests,
-      connections: 10,
-      distinctPaths: true,
-    });
-    const rssAfter = await retained();
-    return { requests, rssBefore, rssAfter };
-  } finally {
-    await app.stop();
-  }
+  return withApp(
+    {
+      variant: 'metrics',
+      adapter: 'express',
+      sinkUrl: sink.url,
+      nodeArgs: ['--expose-gc', '--max-semi-space-size=2'],
+    },
+    async (app) => {
+      const retained = async () => {
+        const res = await fetch(`${app.url}/api/gc`);
+        if (!(await res.json()).collected)
+          throw new Error('the bench app was started without --expose-gc');
+        return app.memory().rss;
+      };
+      const requests = quick ? 10_000 : 100_000;
+      await load(app.url, {
+        amount: 2_000,
+        connections: 10,
+        distinctPaths: true,
+      });
+      const rssBefore = await retained();
+      await load(app.url, {
+        amount: requests,
+        connections: 10,
+        distinctPaths: true,
+      });
+      const rssAfter = await retained();
+      return { requests, rssBefore, rssAfter };
+    },
+  );
 }
 
 const sink = await startSink();

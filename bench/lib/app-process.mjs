@@ -89,3 +89,13 @@ export async function startApp({ variant, adapter, sinkUrl, nodeArgs = [] }) {
       }),
   };
 }
+
+/** Runs `use` with a started app and stops the app afterwards, whatever happened. */
+export async function withApp(options, use) {
+  const app = await startApp(options);
+  try {
+    return await use(app);
+  } finally {
+    await app.stop();
+  }
+}
