@@ -10,6 +10,7 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { ACTIVE_USERS_PROVIDERS } from '../../libs/observability/src/active-users/active-users.providers';
 import { BUSINESS_EVENTS_PROVIDERS } from '../../libs/observability/src/business-events/business-events.providers';
+import { MetricTallies } from '../../libs/observability/src/metrics/metric-tallies';
 import { PrsMetrics } from '../../libs/observability/src/metrics/prs-metrics';
 import { OBSERVABILITY_OPTIONS } from '../../libs/observability/src/observability.constants';
 import type { ObservabilityModuleOptions } from '../../libs/observability/src/options/observability-options.interface';
@@ -29,6 +30,8 @@ class TestReader extends MetricReader {
 /** Metrics and spans captured in the Jest process. */
 export interface InProcessTelemetry {
   meter: Meter;
+  /** The per-request `prs_*` tallies, collected by `reader` with the meter's instruments. */
+  tallies: MetricTallies;
   reader: MetricReader;
   spans: InMemorySpanExporter;
   /** Shuts the providers down and resets the OpenTelemetry globals. */
@@ -41,7 +44,8 @@ export interface InProcessTelemetry {
  * run in Jest 30: its loader hook calls `module.register()`, which Jest refuses.
  */
 export function startInProcessTelemetry(): InProcessTelemetry {
-  const reader = new TestReader();
+  const tallies = new MetricTallies();
+  const reader = new TestReader({ metricProducers: [tallies] });
   const meterProvider = new MeterProvider({ readers: [reader] });
   const spans = new InMemorySpanExporter();
   const tracerProvider = new BasicTracerProvider({
@@ -53,6 +57,7 @@ export function startInProcessTelemetry(): InProcessTelemetry {
   trace.setGlobalTracerProvider(tracerProvider);
   return {
     meter: meterProvider.getMeter('@prs/nestjs-observability'),
+    tallies,
     reader,
     spans,
     async shutdown() {
@@ -66,12 +71,12 @@ export function startInProcessTelemetry(): InProcessTelemetry {
 
 /**
  * A testing module with what ObservabilityModule provides for business events and
- * active users, recording on `meter`. In-process Jest cannot load the full module on
- * Node 20: `@nestjs/terminus` is ESM-only and Jest's CommonJS runtime cannot `require()`
+ * active users, recording on `telemetry`'s meter and tallies. In-process Jest cannot
+ * load the full module on Node 20: `@nestjs/terminus` is ESM-only and Jest's CommonJS runtime cannot `require()`
  * it there. The fixture-process e2e tests use the real module.
  */
 export function businessTestingModule(
-  meter: Meter,
+  { meter, tallies }: Pick<InProcessTelemetry, 'meter' | 'tallies'>,
   options: ObservabilityModuleOptions,
   metadata: ModuleMetadata = {},
 ): TestingModuleBuilder {
@@ -85,7 +90,7 @@ export function businessTestingModule(
       {
         provide: PrsMetrics,
         useFactory: (resolved: ResolvedObservabilityOptions) =>
-          new PrsMetrics(meter, resolved),
+          new PrsMetrics(meter, tallies, resolved),
         inject: [OBSERVABILITY_OPTIONS],
       },
       ...BUSINESS_EVENTS_PROVIDERS,

@@ -73,9 +73,10 @@ import {
     },
     {
       provide: PrsMetrics,
-      useFactory: (options: ResolvedObservabilityOptions, _sdk: RunningSdk) =>
+      useFactory: (options: ResolvedObservabilityOptions, sdk: RunningSdk) =>
         new PrsMetrics(
           metrics.getMeter(PACKAGE_NAME, PACKAGE_VERSION),
+          sdk.tallies,
           options,
         ),
       inject: [OBSERVABILITY_OPTIONS, OBSERVABILITY_SDK],

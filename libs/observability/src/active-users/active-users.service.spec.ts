@@ -20,7 +20,7 @@ describe('ActiveUsers → prs_active_users_total', () => {
   let now = 0;
 
   const start = async (activeUsers: ActiveUsersOptions = {}) => {
-    moduleRef = await businessTestingModule(telemetry.meter, { activeUsers })
+    moduleRef = await businessTestingModule(telemetry, { activeUsers })
       .overrideProvider(ACTIVE_USERS_CLOCK)
       .useValue(() => now)
       .compile();

@@ -9,6 +9,7 @@ import {
   setBusinessEventSink,
   type BusinessEventSink,
 } from './business-event-sink';
+import { MetricTallies } from '../metrics/metric-tallies';
 import { BusinessEvents } from './business-events.service';
 import { TrackBusinessEvent } from './track-business-event.decorator';
 
@@ -62,7 +63,7 @@ describe('a telemetry failure never reaches the business method', () => {
 
   beforeAll(async () => {
     moduleRef = await businessTestingModule(
-      throwingMeter,
+      { meter: throwingMeter, tallies: new MetricTallies() },
       { metrics: { seriesLimit: 1 } },
       { providers: [Payments] },
     ).compile();
@@ -78,7 +79,7 @@ describe('a telemetry failure never reaches the business method', () => {
   afterAll(() => moduleRef?.close());
 
   it('a meter whose instruments throw: each call runs once and returns its normal result; logged once', async () => {
-    // Counting itself never touches the meter (totals are tallied and read at scrape
+    // Counting itself never touches the meter (totals are tallies read at scrape
     // time); the series budget's overflow counter does, and with seriesLimit 1 the
     // second label set (payment_processing/failure) reaches it.
     expect(payments.process()).toBe(RESULT);

@@ -161,7 +161,7 @@ describe('prs_business_events_total from @TrackBusinessEvent and BusinessEvents'
     telemetry = startInProcessTelemetry();
     reader = telemetry.reader;
     // Deals is not a provider: its undeclared 'made_up_type' must not fail the bootstrap.
-    moduleRef = await businessTestingModule(telemetry.meter, {
+    moduleRef = await businessTestingModule(telemetry, {
       businessEvents: { eventTypes: TYPES },
     }).compile();
     await moduleRef.init();

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Controller, Injectable, Post } from '@nestjs/common';
 import { businessTestingModule } from '../../../../test/support/business-testing-module';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
+import { MetricTallies } from '../metrics/metric-tallies';
 import { getBusinessEventSink } from './business-event-sink';
 import { TrackBusinessEvent } from './track-business-event.decorator';
 
@@ -28,11 +29,14 @@ class DealsController {
 }
 
 describe('undeclared event types on decorated providers and controllers', () => {
-  const meter = new MeterProvider().getMeter('test');
+  const telemetry = {
+    meter: new MeterProvider().getMeter('test'),
+    tallies: new MetricTallies(),
+  };
 
   it('fail the bootstrap with one problem per method and type, and leave no sink behind', async () => {
     const moduleRef = await businessTestingModule(
-      meter,
+      telemetry,
       {},
       { providers: [Refunds, MoreRefunds], controllers: [DealsController] },
     ).compile();
@@ -47,7 +51,7 @@ describe('undeclared event types on decorated providers and controllers', () => 
 
   it('pass once declared', async () => {
     const moduleRef = await businessTestingModule(
-      meter,
+      telemetry,
       {
         businessEvents: {
           eventTypes: [

@@ -7,8 +7,12 @@ import type {
 } from '@opentelemetry/api';
 import type { ResolvedObservabilityOptions } from '../options/resolved-options';
 import { metricNames, type MetricNames } from './metric-names';
+import type {
+  MetricTallies,
+  TalliedCounter,
+  TalliedHistogram,
+} from './metric-tallies';
 import { SeriesLimiter } from './series-limiter';
-import { TalliedCounter } from './tallied-counter';
 
 /** Bucket bounds, in seconds, for database and cache durations: sub-millisecond to 10 s. */
 const DEPENDENCY_BUCKETS = [
@@ -20,16 +24,18 @@ const DEPENDENCY_BUCKETS = [
 export type ActiveUsersSource = () => number | undefined;
 
 /**
- * The `prs_*` instruments. Created once the SDK runs (instruments made before the
- * MeterProvider is registered stay no-ops forever), each with a series budget.
- * Other capabilities record through the methods here, never through raw instruments.
+ * The `prs_*` instruments, each with a series budget. Those recorded per request, query
+ * or cache command are tallies read by the metric reader at scrape ({@link MetricTallies});
+ * the rest are OpenTelemetry instruments, created once the SDK runs (instruments made
+ * before the MeterProvider is registered stay no-ops forever). Other capabilities record
+ * through the methods here, never through raw instruments.
  */
 export class PrsMetrics {
   /** The exposition names in use (prefix applied). */
   readonly names: MetricNames;
 
   private readonly httpRequests: TalliedCounter;
-  private readonly httpDuration: Histogram;
+  private readonly httpDuration: TalliedHistogram;
   private readonly databaseQueries: TalliedCounter;
   private readonly businessEvents: TalliedCounter;
   private readonly activeUsers: ObservableGauge;
@@ -38,9 +44,9 @@ export class PrsMetrics {
   private readonly httpRequestSeries: SeriesLimiter;
   private readonly httpDurationSeries: SeriesLimiter;
   private readonly databaseQuerySeries: SeriesLimiter;
-  private readonly databaseQueryDuration: Histogram;
+  private readonly databaseQueryDuration: TalliedHistogram;
   private readonly cacheOperations: TalliedCounter;
-  private readonly cacheOperationDuration: Histogram;
+  private readonly cacheOperationDuration: TalliedHistogram;
   private readonly cacheOperationSeries: SeriesLimiter;
   private readonly cacheDurationSeries: SeriesLimiter;
   private readonly businessEventSeries: SeriesLimiter;
@@ -55,7 +61,11 @@ export class PrsMetrics {
     Readonly<Record<string, string>>
   >();
 
-  constructor(meter: Meter, options: ResolvedObservabilityOptions) {
+  constructor(
+    meter: Meter,
+    tallies: MetricTallies,
+    options: ResolvedObservabilityOptions,
+  ) {
     const names = (this.names = metricNames(options.metrics.prefix));
     const limit = options.metrics.seriesLimit;
 
@@ -68,40 +78,46 @@ export class PrsMetrics {
       return () => this.seriesOverflow.add(1, attrs);
     };
 
-    this.httpRequests = new TalliedCounter(meter, names.httpRequests, {
+    this.httpRequests = tallies.counter({
+      name: names.httpRequests,
       description:
         'HTTP requests served, by method, route template and status code',
     });
-    this.httpDuration = meter.createHistogram(names.httpRequestDuration, {
-      description:
-        'HTTP request duration in seconds, from first byte received to response finished',
-      unit: 's',
-      advice: { explicitBucketBoundaries: options.http.durationBuckets },
-    });
-    this.databaseQueries = new TalliedCounter(meter, names.databaseQueries, {
+    this.httpDuration = tallies.histogram(
+      {
+        name: names.httpRequestDuration,
+        description:
+          'HTTP request duration in seconds, from first byte received to response finished',
+        unit: 's',
+      },
+      options.http.durationBuckets,
+    );
+    this.databaseQueries = tallies.counter({
+      name: names.databaseQueries,
       description:
         'Database queries, by operation and table; failed queries have operation "error"',
     });
-    this.databaseQueryDuration = meter.createHistogram(
-      names.databaseQueryDuration,
+    this.databaseQueryDuration = tallies.histogram(
       {
+        name: names.databaseQueryDuration,
         description:
           'Database query duration in seconds, by operation and table',
         unit: 's',
-        advice: { explicitBucketBoundaries: DEPENDENCY_BUCKETS },
       },
+      DEPENDENCY_BUCKETS,
     );
-    this.cacheOperations = new TalliedCounter(meter, names.cacheOperations, {
+    this.cacheOperations = tallies.counter({
+      name: names.cacheOperations,
       description:
         'Cache (Redis) commands, by command and status (success or error)',
     });
-    this.cacheOperationDuration = meter.createHistogram(
-      names.cacheOperationDuration,
+    this.cacheOperationDuration = tallies.histogram(
       {
+        name: names.cacheOperationDuration,
         description: 'Cache (Redis) command duration in seconds, by command',
         unit: 's',
-        advice: { explicitBucketBoundaries: DEPENDENCY_BUCKETS },
       },
+      DEPENDENCY_BUCKETS,
     );
     this.cacheOperationSeries = new SeriesLimiter(
       ['command', 'status'],
@@ -113,7 +129,8 @@ export class PrsMetrics {
       limit,
       overflowOf(names.cacheOperationDuration),
     );
-    this.businessEvents = new TalliedCounter(meter, names.businessEvents, {
+    this.businessEvents = tallies.counter({
+      name: names.businessEvents,
       description:
         'Business events, by event type and status (success or failure)',
     });

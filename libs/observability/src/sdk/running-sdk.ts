@@ -1,4 +1,5 @@
 import type { MetricReader } from '@opentelemetry/sdk-metrics';
+import type { MetricTallies } from '../metrics/metric-tallies';
 import type { DiagnosticReporter, TelemetryStats } from './diagnostics';
 import type { RecordHub } from './record-hub';
 import type { ResolvedSdkOptions } from './sdk-options';
@@ -29,6 +30,8 @@ export interface RunningSdk {
   readonly options: ResolvedSdkOptions;
   /** The pull reader that `/metrics` collects from; absent when the SDK is disabled. */
   readonly metricReader: MetricReader | undefined;
+  /** The per-request `prs_*` tallies; the reader collects them at each scrape. */
+  readonly tallies: MetricTallies;
   /** Counters of dropped and failed telemetry. */
   readonly stats: TelemetryStats;
   /** Rate-limited warnings about telemetry failures. */

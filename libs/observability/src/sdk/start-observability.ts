@@ -9,6 +9,7 @@ import {
   ATTR_SERVICE_NAME,
   ATTR_SERVICE_VERSION,
 } from '@opentelemetry/semantic-conventions';
+import { MetricTallies } from '../metrics/metric-tallies';
 import { DiagnosticReporter, type TelemetryStats } from './diagnostics';
 import {
   createInstrumentations,
@@ -72,6 +73,7 @@ export function startObservability(
     reporter: new DiagnosticReporter(),
     queries: new RecordHub<QueryRecord>(),
     cacheCommands: new RecordHub<CacheRecord>(),
+    tallies: new MetricTallies(),
   };
   if (resolved.disabled) {
     const disabled: RunningSdk = {
@@ -89,6 +91,7 @@ export function startObservability(
     preventServerStart: true,
     withoutScopeInfo: true,
     withoutTargetInfo: true,
+    metricProducers: [base.tallies],
   });
   const tracingOn = resolved.traces.exporter !== 'none';
   const instrumentations = createInstrumentations(base);

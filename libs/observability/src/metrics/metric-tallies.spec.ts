@@ -1,0 +1,131 @@
+import type { Attributes } from '@opentelemetry/api';
+import { PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
+import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
+import { MetricTallies } from './metric-tallies';
+
+class PullReader extends MetricReader {
+  protected onForceFlush(): Promise<void> {
+    return Promise.resolve();
+  }
+  protected onShutdown(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+const BOUNDS = [0.005, 0.01, 0.1, 1];
+const COUNTER = { name: 'prs_things_total', description: 'Things, by kind' };
+const HISTOGRAM = {
+  name: 'prs_thing_duration_seconds',
+  description: 'Thing duration in seconds',
+  unit: 's',
+};
+
+/** The Prometheus text a reader's collection serializes to, as `/metrics` would write it. */
+async function exposition(reader: MetricReader): Promise<string> {
+  const { resourceMetrics } = await reader.collect();
+  return new PrometheusSerializer(undefined, false, undefined, true, true)
+    .serialize(resourceMetrics)
+    .trim();
+}
+
+describe('MetricTallies', () => {
+  let tallies: MetricTallies;
+  let reader: PullReader;
+
+  beforeEach(() => {
+    tallies = new MetricTallies();
+    reader = new PullReader({ metricProducers: [tallies] });
+    new MeterProvider({ readers: [reader] });
+  });
+
+  it('serialize exactly as OpenTelemetry counters and histograms fed the same records', async () => {
+    const otelReader = new PullReader();
+    const meter = new MeterProvider({ readers: [otelReader] }).getMeter('t');
+    const otelCounter = meter.createCounter(COUNTER.name, COUNTER);
+    const otelHistogram = meter.createHistogram(HISTOGRAM.name, {
+      ...HISTOGRAM,
+      advice: { explicitBucketBoundaries: BOUNDS },
+    });
+    const counter = tallies.counter(COUNTER);
+    const histogram = tallies.histogram(HISTOGRAM, BOUNDS);
+    const a = Object.freeze({ kind: 'a' });
+    const b = Object.freeze({ kind: 'b' });
+    // On a bound (inclusive), between bounds, past the last bound, zero.
+    const records: [number, Attributes][] = [
+      [0.005, a],
+      [0.0072, a],
+      [0.1, b],
+      [3.5, b],
+      [0, a],
+      [1, a],
+    ];
+    for (const [value, attributes] of records) {
+      otelCounter.add(1, attributes);
+      otelHistogram.record(value, attributes);
+      counter.add(1, attributes);
+      histogram.record(value, attributes);
+    }
+    const expected = await exposition(otelReader);
+    expect(expected).toContain(
+      'prs_thing_duration_seconds_bucket{kind="a",le="0.005"} 2',
+    );
+    expect(await exposition(reader)).toBe(expected);
+  });
+
+  it('bucket bounds are inclusive upper bounds; the last bucket is +Inf', async () => {
+    const histogram = tallies.histogram(HISTOGRAM, BOUNDS);
+    const attributes = Object.freeze({ kind: 'a' });
+    for (const value of [0.005, 0.0051, 0.01, 1, 1.0001])
+      histogram.record(value, attributes);
+    const text = await exposition(reader);
+    expect(text).toMatch(/{kind="a",le="0.005"} 1$/m);
+    expect(text).toMatch(/{kind="a",le="0.01"} 3$/m);
+    expect(text).toMatch(/{kind="a",le="0.1"} 3$/m);
+    expect(text).toMatch(/{kind="a",le="1"} 4$/m);
+    expect(text).toMatch(/{kind="a",le="\+Inf"} 5$/m);
+    expect(text).toContain('prs_thing_duration_seconds_count{kind="a"} 5');
+  });
+
+  it('a negative, NaN or infinite duration is not recorded', async () => {
+    const histogram = tallies.histogram(HISTOGRAM, BOUNDS);
+    const attributes = Object.freeze({ kind: 'a' });
+    for (const value of [-1, Number.NaN, Infinity, -Infinity])
+      histogram.record(value, attributes);
+    histogram.record(0.5, attributes);
+    const text = await exposition(reader);
+    expect(text).toContain('prs_thing_duration_seconds_count{kind="a"} 1');
+    expect(text).toContain('prs_thing_duration_seconds_sum{kind="a"} 0.5');
+  });
+
+  it('a collection is a snapshot: later records do not change it', async () => {
+    const counter = tallies.counter(COUNTER);
+    const histogram = tallies.histogram(HISTOGRAM, BOUNDS);
+    const attributes = Object.freeze({ kind: 'a' });
+    counter.add(1, attributes);
+    histogram.record(0.05, attributes);
+    const { resourceMetrics } = await reader.collect();
+    counter.add(1, attributes);
+    histogram.record(0.05, attributes);
+    const [sum, hist] = resourceMetrics.scopeMetrics.flatMap((s) => s.metrics);
+    expect(sum?.dataPoints[0]?.value).toBe(1);
+    expect(hist?.dataPoints[0]?.value).toMatchObject({
+      count: 1,
+      buckets: { counts: [0, 0, 1, 0, 0] },
+    });
+    expect(await exposition(reader)).toContain('prs_things_total{kind="a"} 2');
+  });
+
+  it('a metric with no records yet is exposed with its HELP and TYPE and no samples', async () => {
+    tallies.counter(COUNTER);
+    tallies.histogram(HISTOGRAM, BOUNDS);
+    expect(await exposition(reader)).toBe(
+      [
+        '# HELP prs_things_total Things, by kind',
+        '# TYPE prs_things_total counter',
+        '# HELP prs_thing_duration_seconds Thing duration in seconds',
+        '# UNIT prs_thing_duration_seconds s',
+        '# TYPE prs_thing_duration_seconds histogram',
+      ].join('\n'),
+    );
+  });
+});
