@@ -11,7 +11,6 @@ import {
   W3CTraceContextPropagator,
 } from '@opentelemetry/core';
 import { OTLPTraceExporter as OTLPJsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { OTLPTraceExporter as OTLPProtoTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { JaegerPropagator } from '@opentelemetry/propagator-jaeger';
 import { tracing } from '@opentelemetry/sdk-node';
 import { messages } from '../errors/messages';
@@ -19,6 +18,7 @@ import { ObservabilityConfigError } from '../errors/observability-config.error';
 import { CountingBatchSpanProcessor } from './counting-batch-span-processor';
 import type { DiagnosticReporter, TelemetryStats } from './diagnostics';
 import { MonitoredSpanExporter } from './monitored-span-exporter';
+import { OtlpProtoSpanExporter } from './otlp-proto-span-exporter';
 import type { ResolvedTraceOptions } from './trace-options';
 
 /** ParentBased(TraceIdRatio), or the ratio alone when the sampler asked for no parent. */
@@ -108,7 +108,7 @@ function createExporter(
       const Exporter =
         options.protocol === 'http/json'
           ? OTLPJsonTraceExporter
-          : OTLPProtoTraceExporter;
+          : OtlpProtoSpanExporter;
       return [
         // At most two exports in flight (the default is 30 batches of spans held while a
         // collector hangs); beyond that an export fails at once and its spans are counted.
