@@ -13,7 +13,7 @@ export const TARGETS = {
   fastify: { metrics: 0.7, full: 0.35 },
 };
 
-export function summarize(pairs, scrape, { quick, seconds }) {
+export function summarize(pairs, scrape, { quick, seconds, repeats }) {
   const growth = scrape.rssAfter - scrape.rssBefore;
   const lines = [
     quick
@@ -22,7 +22,7 @@ export function summarize(pairs, scrape, { quick, seconds }) {
     '',
     `- date: ${new Date().toISOString()}`,
     `- machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
-    `- command: \`npm run bench${quick ? ' -- --quick' : ''}\` (${seconds} s per run, 10 connections, bare and variant runs alternated)`,
+    `- command: \`npm run bench${quick ? ' -- --quick' : ''}\` (${seconds} s per run, 10 connections, ${repeats} bare/variant pairs per row, bare and variant runs alternated)`,
     '',
     '| adapter | variant | req/s ratio median (min–max) | CPU µs/req ratio median | p50 / p99 ms | peak RSS MB | spans/req | target | verdict |',
     '|---|---|---|---|---|---|---|---|---|',
@@ -47,11 +47,9 @@ export function summarize(pairs, scrape, { quick, seconds }) {
           ? 'met'
           : `gap ${fmt(target - med)}`;
     if (target !== undefined) verdicts.push({ key, med, target });
-    const last = runs.at(-1).variantRun;
     lines.push(
       `| ${adapter} | ${variant} | ${fmt(med)} (${fmt(Math.min(...ratios))}–${fmt(Math.max(...ratios))}) | ${fmt(median(cpu))} | ${fmt(median(runs.map((r) => r.variantRun.p50)), 1)} / ${fmt(median(runs.map((r) => r.variantRun.p99)), 1)} | ${fmt(Math.max(...runs.map((r) => r.variantRun.peak)) / 2 ** 20, 0)} | ${fmt(median(runs.map((r) => r.variantRun.spansPerReq)), 2)} | ${target === undefined ? '—' : `≥ ${target}×`} | ${verdict} |`,
     );
-    void last;
   }
   lines.push(
     '',
