@@ -4,6 +4,7 @@ import { emptyResource } from '@opentelemetry/resources';
 import {
   AggregationTemporality,
   type CollectionResult,
+  type DataPoint,
   DataPointType,
   type MetricData,
   type MetricProducer,
@@ -76,6 +77,19 @@ function descriptorOf({ name, description, unit = '' }: TallyDescriptor) {
   return { name, description, unit, valueType: ValueType.DOUBLE };
 }
 
+/** One cumulative data point per attribute object, its value a copy of the tally's. */
+function dataPoints<T, V>(
+  tallies: Map<Attributes, T>,
+  startTime: HrTime,
+  endTime: HrTime,
+  valueOf: (tally: T) => V,
+): DataPoint<V>[] {
+  const points: DataPoint<V>[] = [];
+  for (const [attributes, tally] of tallies)
+    points.push({ startTime, endTime, attributes, value: valueOf(tally) });
+  return points;
+}
+
 /** Totals by attribute object; read at collection. */
 export class TalliedCounter implements Tally {
   private readonly totals = new Map<Attributes, number>();
@@ -90,20 +104,12 @@ export class TalliedCounter implements Tally {
   }
 
   collect(now: HrTime): MetricData {
-    const dataPoints = [];
-    for (const [attributes, value] of this.totals)
-      dataPoints.push({
-        startTime: this.startTime,
-        endTime: now,
-        attributes,
-        value,
-      });
     return {
       descriptor: descriptorOf(this.descriptor),
       aggregationTemporality: AggregationTemporality.CUMULATIVE,
       dataPointType: DataPointType.SUM,
       isMonotonic: true,
-      dataPoints,
+      dataPoints: dataPoints(this.totals, this.startTime, now, (v) => v),
     };
   }
 }
@@ -158,25 +164,17 @@ export class TalliedHistogram implements Tally {
 
   collect(now: HrTime): MetricData {
     const boundaries = [...this.boundaries];
-    const dataPoints = [];
-    for (const [attributes, cell] of this.cells)
-      dataPoints.push({
-        startTime: this.startTime,
-        endTime: now,
-        attributes,
-        value: {
-          buckets: { boundaries, counts: [...cell.counts] },
-          sum: cell.sum,
-          count: cell.count,
-          min: cell.min,
-          max: cell.max,
-        },
-      });
     return {
       descriptor: descriptorOf(this.descriptor),
       aggregationTemporality: AggregationTemporality.CUMULATIVE,
       dataPointType: DataPointType.HISTOGRAM,
-      dataPoints,
+      dataPoints: dataPoints(this.cells, this.startTime, now, (cell) => ({
+        buckets: { boundaries, counts: [...cell.counts] },
+        sum: cell.sum,
+        count: cell.count,
+        min: cell.min,
+        max: cell.max,
+      })),
     };
   }
 }

@@ -1,4 +1,4 @@
-import type { Attributes, Link } from '@opentelemetry/api';
+import type { Attributes, Link, SpanContext } from '@opentelemetry/api';
 import type { tracing } from '@opentelemetry/sdk-node';
 import { ProtobufWriter } from './protobuf-writer';
 
@@ -44,22 +44,19 @@ export function encodeTraceRequest(spans: tracing.ReadableSpan[]): Uint8Array {
       writer.byte(0x0a); // name = 1
       writer.string(scope.name);
       if (scope.version) {
-        writer.ensure(1);
-        writer.byte(0x12); // version = 2
+        writer.tag(0x12); // version = 2
         writer.string(scope.version);
       }
       writer.close(scopeStart, 1);
       for (const span of scoped) encodeSpan(writer, span);
       if (scope.schemaUrl) {
-        writer.ensure(1);
-        writer.byte(SCHEMA_URL);
+        writer.tag(SCHEMA_URL);
         writer.string(scope.schemaUrl);
       }
       writer.close(scopeSpans, 3);
     }
     if (resource.schemaUrl) {
-      writer.ensure(1);
-      writer.byte(SCHEMA_URL);
+      writer.tag(SCHEMA_URL);
       writer.string(resource.schemaUrl);
     }
     writer.close(resourceSpans, 3);
@@ -93,30 +90,16 @@ function groupByResourceAndScope(
 }
 
 function encodeSpan(w: ProtobufWriter, span: tracing.ReadableSpan): void {
-  w.ensure(1);
-  w.byte(SPAN);
+  w.tag(SPAN);
   const start = w.open(2);
   const context = span.spanContext();
-  w.ensure(2);
-  w.byte(0x0a); // trace_id = 1
-  w.hexBytes(context.traceId);
-  w.ensure(1);
-  w.byte(0x12); // span_id = 2
-  w.hexBytes(context.spanId);
-  const traceState = context.traceState?.serialize();
-  if (traceState) {
-    w.ensure(1);
-    w.byte(0x1a); // trace_state = 3
-    w.string(traceState);
-  }
+  identity(w, context);
   const parent = span.parentSpanContext;
   if (parent?.spanId) {
-    w.ensure(1);
-    w.byte(0x22); // parent_span_id = 4
+    w.tag(0x22); // parent_span_id = 4
     w.hexBytes(parent.spanId);
   }
-  w.ensure(1);
-  w.byte(0x2a); // name = 5
+  w.tag(0x2a); // name = 5
   w.string(span.name);
   w.ensure(20);
   if (span.kind != null) {
@@ -130,14 +113,12 @@ function encodeSpan(w: ProtobufWriter, span: tracing.ReadableSpan): void {
   attributes(w, 9, span.attributes);
   varintField(w, 0x50, span.droppedAttributesCount); // = 10
   for (const event of span.events) {
-    w.ensure(1);
-    w.byte(0x5a); // events = 11
+    w.tag(0x5a); // events = 11
     const eventStart = w.open(1);
     w.ensure(9);
     w.byte(0x09); // time_unix_nano = 1 (fixed64)
     w.hrTime(event.time);
-    w.ensure(1);
-    w.byte(0x12); // name = 2
+    w.tag(0x12); // name = 2
     w.string(event.name);
     if (event.attributes) attributes(w, 3, event.attributes);
     varintField(w, 0x20, event.droppedAttributesCount); // = 4
@@ -146,12 +127,10 @@ function encodeSpan(w: ProtobufWriter, span: tracing.ReadableSpan): void {
   varintField(w, 0x60, span.droppedEventsCount); // = 12
   for (const link of span.links) encodeLink(w, link);
   varintField(w, 0x70, span.droppedLinksCount); // = 14
-  w.ensure(1);
-  w.byte(0x7a); // status = 15, always present, as OpenTelemetry writes it
+  w.tag(0x7a); // status = 15, always present, as OpenTelemetry writes it
   const statusStart = w.open(1);
   if (span.status.message) {
-    w.ensure(1);
-    w.byte(0x12); // message = 2
+    w.tag(0x12); // message = 2
     w.string(span.status.message);
   }
   varintField(w, 0x18, span.status.code); // code = 3
@@ -164,28 +143,28 @@ function encodeSpan(w: ProtobufWriter, span: tracing.ReadableSpan): void {
 }
 
 function encodeLink(w: ProtobufWriter, link: Link): void {
-  w.ensure(1);
-  w.byte(0x6a); // links = 13
+  w.tag(0x6a); // links = 13
   const start = w.open(1);
   const { context } = link;
-  w.ensure(1);
-  w.byte(0x0a); // trace_id = 1
+  identity(w, context);
+  if (link.attributes) attributes(w, 4, link.attributes);
+  varintField(w, 0x28, link.droppedAttributesCount); // = 5
+  w.tag(0x35); // flags = 6 (fixed32)
+  w.fixed32(flagsOf(context.traceFlags, context.isRemote));
+  w.close(start, 1);
+}
+
+/** trace_id = 1, span_id = 2 and trace_state = 3: the same fields in Span and Link. */
+function identity(w: ProtobufWriter, context: SpanContext): void {
+  w.tag(0x0a);
   w.hexBytes(context.traceId);
-  w.ensure(1);
-  w.byte(0x12); // span_id = 2
+  w.tag(0x12);
   w.hexBytes(context.spanId);
   const traceState = context.traceState?.serialize();
   if (traceState) {
-    w.ensure(1);
-    w.byte(0x1a); // trace_state = 3
+    w.tag(0x1a);
     w.string(traceState);
   }
-  if (link.attributes) attributes(w, 4, link.attributes);
-  varintField(w, 0x28, link.droppedAttributesCount); // = 5
-  w.ensure(1);
-  w.byte(0x35); // flags = 6 (fixed32)
-  w.fixed32(flagsOf(context.traceFlags, context.isRemote));
-  w.close(start, 1);
 }
 
 /** Span.flags: the W3C trace flags plus whether the parent (or link) is remote. */
@@ -202,8 +181,7 @@ function varintField(
   value: number | undefined,
 ) {
   if (!value) return;
-  w.ensure(1);
-  w.byte(tag);
+  w.tag(tag);
   w.varint(value);
 }
 
@@ -216,12 +194,10 @@ function attributes(
   const tag = (field << 3) | 2;
   for (const key in attrs) {
     if (!Object.hasOwn(attrs, key)) continue;
-    w.ensure(1);
-    w.byte(tag);
+    w.tag(tag);
     const start = w.open(1);
     w.raw(keyField(key));
-    w.ensure(1);
-    w.byte(0x12); // KeyValue.value = 2
+    w.tag(0x12); // KeyValue.value = 2
     const valueStart = w.open(1);
     anyValue(w, (attrs as Record<string, unknown>)[key]);
     w.close(valueStart, 1);
@@ -248,8 +224,7 @@ const MAX_INT64 = 2 ** 63;
 function anyValue(w: ProtobufWriter, value: unknown): void {
   switch (typeof value) {
     case 'string':
-      w.ensure(1);
-      w.byte(0x0a); // string_value = 1
+      w.tag(0x0a); // string_value = 1
       w.string(value);
       return;
     case 'boolean':
@@ -271,24 +246,20 @@ function anyValue(w: ProtobufWriter, value: unknown): void {
     case 'object':
       if (value === null) return;
       if (value instanceof Uint8Array) {
-        w.ensure(1);
-        w.byte(0x3a); // bytes_value = 7
+        w.tag(0x3a); // bytes_value = 7
         w.bytes(value);
       } else if (Array.isArray(value)) {
-        w.ensure(1);
-        w.byte(0x2a); // array_value = 5
+        w.tag(0x2a); // array_value = 5
         const start = w.open(1);
         for (const item of value as unknown[]) {
-          w.ensure(1);
-          w.byte(0x0a); // ArrayValue.values = 1
+          w.tag(0x0a); // ArrayValue.values = 1
           const itemStart = w.open(1);
           anyValue(w, item);
           w.close(itemStart, 1);
         }
         w.close(start, 1);
       } else {
-        w.ensure(1);
-        w.byte(0x32); // kvlist_value = 6
+        w.tag(0x32); // kvlist_value = 6
         const start = w.open(1);
         attributes(w, 1, value);
         w.close(start, 1);

@@ -23,8 +23,14 @@ export class ProtobufWriter {
     this.buf = grown;
   }
 
-  /** One byte: a tag below field 16, or a small varint. */
+  /** One byte (a tag below field 16, or a varint below 128); room already ensured. */
   byte(value: number): void {
+    this.buf[this.pos++] = value;
+  }
+
+  /** A one-byte tag (field below 16). */
+  tag(value: number): void {
+    this.ensure(1);
     this.buf[this.pos++] = value;
   }
 
