@@ -3,8 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventually, growth, jsonLines } from './support/demo-client';
 import { type SlowBootDemo, startSlowBootDemo } from './support/demo-process';
-import { type RestartableRedis, redisOn } from './support/demo-redis';
-import { closedPort } from './support/private-services';
+import {
+  closedPort,
+  type RestartableRedis,
+  redisOn,
+} from './support/private-services';
 
 const EMBEDDED_URL = String.raw`postgres://postgres@127\.0\.0\.1:\d+/postgres`;
 const messages = (demo: SlowBootDemo) =>

@@ -25,6 +25,40 @@ export interface PrivateRedis {
 /** Starts `redis-server --port <free> --save '' --appendonly no` and waits until it answers PING. */
 export async function startRedis(): Promise<PrivateRedis> {
   const port = await closedPort();
+  const child = await spawnRedis(port);
+  return {
+    port,
+    freeze: () => child.kill('SIGSTOP'),
+    thaw: () => child.kill('SIGCONT'),
+    stop: () => stopChild(child),
+  };
+}
+
+/** A redis-server on a port the test chose, so it can be stopped and started again. */
+export interface RestartableRedis {
+  port: number;
+  start(): Promise<void>;
+  /** SIGKILL and wait for the exit (idempotent). */
+  stop(): Promise<void>;
+}
+
+export function redisOn(port: number): RestartableRedis {
+  let child: ChildProcess | undefined;
+  return {
+    port,
+    async start() {
+      child = await spawnRedis(port);
+    },
+    stop() {
+      const running = child;
+      child = undefined;
+      return running ? stopChild(running) : Promise.resolve();
+    },
+  };
+}
+
+/** A throwaway redis-server on `port` (nothing saved), once it answers PING. */
+async function spawnRedis(port: number): Promise<ChildProcess> {
   const child = spawn(
     'redis-server',
     [
@@ -39,7 +73,6 @@ export async function startRedis(): Promise<PrivateRedis> {
     ],
     { stdio: 'ignore' },
   );
-  const stop = () => stopChild(child);
   try {
     await waitFor(
       () => ping(port),
@@ -47,18 +80,12 @@ export async function startRedis(): Promise<PrivateRedis> {
       `redis-server on ${port} did not answer PING`,
     );
   } catch (error) {
-    await stop();
+    await stopChild(child);
     throw error;
   }
-  return {
-    port,
-    freeze: () => child.kill('SIGSTOP'),
-    thaw: () => child.kill('SIGCONT'),
-    stop,
-  };
+  return child;
 }
 
-/** A TCP server that accepts connections and never writes a byte (a hung dependency). */
 export interface HangingServer {
   port: number;
   /** Connections accepted so far. */
