@@ -7,7 +7,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { context, isSpanContextValid, type Span } from '@opentelemetry/api';
+import { context, type SpanContext } from '@opentelemetry/api';
 import { RateLimitedLogger } from '../diagnostics/rate-limited-logger';
 import type { RequestStore } from '../logging/request-context';
 import type { RequestScope } from '../logging/request-scope';
@@ -188,7 +188,7 @@ export class HttpServerHook
       if (spans !== undefined) {
         try {
           traced = spans.start(req, path);
-          setTraceHeaders(res, traced.span);
+          setTraceHeaders(res, traced.ids);
         } catch (error) {
           log.warn(
             'http-spans',
@@ -197,7 +197,7 @@ export class HttpServerHook
           );
         }
       }
-      const store = scope?.begin(req, res, traced?.span, start);
+      const store = scope?.begin(req, res, traced, start);
       const logged =
         store !== undefined && scope?.logs(path) ? store : undefined;
       if (counted || traced !== undefined || logged !== undefined)
@@ -224,12 +224,14 @@ const noRoute: RouteResolver = () => undefined;
  * and `X-Trace-Id` (easy to paste into Jaeger's search). Sampled-out requests carry
  * flags `00` and still get both, so a caller can quote the id.
  */
-function setTraceHeaders(res: ServerResponse, span: Span): void {
-  const ctx = span.spanContext();
-  if (!isSpanContextValid(ctx)) return;
+function setTraceHeaders(
+  res: ServerResponse,
+  ids: SpanContext | undefined,
+): void {
+  if (ids === undefined) return;
   res.setHeader(
     'traceresponse',
-    `00-${ctx.traceId}-${ctx.spanId}-0${ctx.traceFlags & 1}`,
+    `00-${ids.traceId}-${ids.spanId}-0${ids.traceFlags & 1}`,
   );
-  res.setHeader('x-trace-id', ctx.traceId);
+  res.setHeader('x-trace-id', ids.traceId);
 }

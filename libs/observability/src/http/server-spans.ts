@@ -3,9 +3,11 @@ import type { TLSSocket } from 'node:tls';
 import {
   type Attributes,
   type Context,
+  isSpanContextValid,
   propagation,
   ROOT_CONTEXT,
   type Span,
+  type SpanContext,
   SpanKind,
   SpanStatusCode,
   trace,
@@ -17,6 +19,8 @@ import { KNOWN_HTTP_METHODS } from './http-methods';
 export interface ServerSpan {
   readonly span: Span;
   readonly context: Context;
+  /** The span's ids, when valid: echoed to the caller and copied into the request's logs. */
+  readonly ids: SpanContext | undefined;
 }
 
 /**
@@ -60,7 +64,12 @@ export class ServerSpans {
       { kind: SpanKind.SERVER, attributes },
       parent,
     );
-    return { span, context: trace.setSpan(parent, span) };
+    const ids = span.spanContext();
+    return {
+      span,
+      context: trace.setSpan(parent, span),
+      ids: isSpanContextValid(ids) ? ids : undefined,
+    };
   }
 
   /**

@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { isSpanContextValid, type Span } from '@opentelemetry/api';
 import type { RateLimitedLogger } from '../diagnostics/rate-limited-logger';
 import { messages } from '../errors/messages';
 import type { PathMatcher } from '../http/path-matcher';
+import type { ServerSpan } from '../http/server-spans';
 import { correlationIdOf } from './correlation-id';
 import type { ResolvedLoggingOptions } from './logging-options.interface';
 import { requestStorage, type RequestStore } from './request-context';
@@ -31,22 +31,21 @@ export class RequestScope {
   begin(
     req: IncomingMessage,
     res: ServerResponse,
-    span: Span | undefined,
+    traced: ServerSpan | undefined,
     start: number,
   ): RequestStore | undefined {
     try {
       const { correlationHeaders, correlationResponseHeader } = this.options;
       const id = correlationIdOf(req.headers, correlationHeaders);
-      const spanContext = span?.spanContext();
-      const traced =
-        spanContext !== undefined && isSpanContextValid(spanContext);
-      if (traced) span?.setAttribute(CORRELATION_ID_ATTRIBUTE, id);
+      const ids = traced?.ids;
+      if (ids !== undefined)
+        traced?.span.setAttribute(CORRELATION_ID_ATTRIBUTE, id);
       if (!res.headersSent) res.setHeader(correlationResponseHeader, id);
       return {
         correlationId: id,
         outboundHeader: correlationResponseHeader,
-        traceId: traced ? spanContext.traceId : undefined,
-        spanId: traced ? spanContext.spanId : undefined,
+        traceId: ids?.traceId,
+        spanId: ids?.spanId,
         req,
         res,
         start,

@@ -18,7 +18,9 @@ import {
   type SpanLimits,
 } from '@opentelemetry/sdk-trace-base';
 import { otlpTypes } from '../../../../test/support/trace-receivers/otlp-decode';
-import { encodeTraceRequest } from './otlp-trace-encoder';
+import { TraceRequestEncoder } from './otlp-trace-encoder';
+
+const encoder = new TraceRequestEncoder();
 
 /** The request as the official definitions decode it, every field present. */
 function decode(bytes: Uint8Array): unknown {
@@ -88,7 +90,7 @@ const EVERY_VALUE: Attributes = {
   'ключ.unicode': 'value',
 };
 
-describe('encodeTraceRequest', () => {
+describe('TraceRequestEncoder', () => {
   it('decodes, with the official definitions, to exactly what OpenTelemetry’s serializer sends', () => {
     const spans = [
       ...record((provider) => {
@@ -161,7 +163,7 @@ describe('encodeTraceRequest', () => {
     expect(spans.some((s) => s.droppedEventsCount > 0)).toBe(true);
     expect(spans.some((s) => s.droppedLinksCount > 0)).toBe(true);
 
-    const ours = encodeTraceRequest(spans);
+    const ours = encoder.encode(spans);
     const theirs = ProtobufTraceSerializer.serializeRequest(spans)!;
     const decoded = decode(ours);
     expect(decoded).toEqual(decode(theirs));
@@ -184,12 +186,12 @@ describe('encodeTraceRequest', () => {
           })
           .end();
     });
-    expect(decode(encodeTraceRequest(spans))).toEqual(
+    expect(decode(encoder.encode(spans))).toEqual(
       decode(ProtobufTraceSerializer.serializeRequest(spans)!),
     );
   });
 
   it('an empty batch is an empty request', () => {
-    expect(encodeTraceRequest([])).toHaveLength(0);
+    expect(encoder.encode([])).toHaveLength(0);
   });
 });

@@ -13,9 +13,9 @@ const SPAN = 0x12; // ScopeSpans.spans = 2
 const FLAG_HAS_IS_REMOTE = 0x100;
 const FLAG_IS_REMOTE = 0x200;
 
-/** Encoded `KeyValue.key` fields by attribute name; names are few, values are not. */
-const keys = new Map<string, Buffer>();
 const MAX_CACHED_KEYS = 512;
+const MIN_INT64 = -(2 ** 63);
+const MAX_INT64 = 2 ** 63;
 
 /**
  * Encodes spans as an OTLP `ExportTraceServiceRequest` in protobuf, the body OTLP/HTTP
@@ -24,134 +24,221 @@ const MAX_CACHED_KEYS = 512;
  * with no sizing pass, ids decoded from hex in place, attribute names encoded once.
  * Zero-valued scalar fields are left out, as proto3 encoders do.
  */
-export function encodeTraceRequest(spans: tracing.ReadableSpan[]): Uint8Array {
-  const writer = new ProtobufWriter(spans.length * 320 + 512);
-  for (const [resource, scopes] of groupByResourceAndScope(spans)) {
-    writer.ensure(8);
-    writer.byte(REQUEST_RESOURCE_SPANS);
-    const resourceSpans = writer.open(3);
-    writer.byte(RESOURCE);
-    const resourceStart = writer.open(2);
-    attributes(writer, 1, resource.attributes);
-    writer.close(resourceStart, 2);
-    for (const scoped of scopes.values()) {
-      const scope = scoped[0]!.instrumentationScope;
+export class TraceRequestEncoder {
+  /** Encoded `KeyValue.key` fields by attribute name; names are few, values are not. */
+  private readonly keys = new Map<string, Buffer>();
+
+  /** The request body for one batch of spans. */
+  encode(spans: tracing.ReadableSpan[]): Uint8Array {
+    const writer = new ProtobufWriter(spans.length * 320 + 512);
+    for (const [resource, scopes] of groupByResourceAndScope(spans)) {
       writer.ensure(8);
-      writer.byte(SCOPE_SPANS);
-      const scopeSpans = writer.open(3);
-      writer.byte(SCOPE);
-      const scopeStart = writer.open(1);
-      writer.byte(0x0a); // name = 1
-      writer.string(scope.name);
-      if (scope.version) {
-        writer.tag(0x12); // version = 2
-        writer.string(scope.version);
+      writer.byte(REQUEST_RESOURCE_SPANS);
+      const resourceSpans = writer.open(3);
+      writer.byte(RESOURCE);
+      const resourceStart = writer.open(2);
+      this.attributes(writer, 1, resource.attributes);
+      writer.close(resourceStart, 2);
+      for (const [scope, scoped] of scopes) {
+        writer.ensure(8);
+        writer.byte(SCOPE_SPANS);
+        const scopeSpans = writer.open(3);
+        writer.byte(SCOPE);
+        const scopeStart = writer.open(1);
+        writer.byte(0x0a); // name = 1
+        writer.string(scope.name);
+        if (scope.version) {
+          writer.tag(0x12); // version = 2
+          writer.string(scope.version);
+        }
+        writer.close(scopeStart, 1);
+        for (const span of scoped) this.encodeSpan(writer, span);
+        if (scope.schemaUrl) {
+          writer.tag(SCHEMA_URL);
+          writer.string(scope.schemaUrl);
+        }
+        writer.close(scopeSpans, 3);
       }
-      writer.close(scopeStart, 1);
-      for (const span of scoped) encodeSpan(writer, span);
-      if (scope.schemaUrl) {
+      if (resource.schemaUrl) {
         writer.tag(SCHEMA_URL);
-        writer.string(scope.schemaUrl);
+        writer.string(resource.schemaUrl);
       }
-      writer.close(scopeSpans, 3);
+      writer.close(resourceSpans, 3);
     }
-    if (resource.schemaUrl) {
-      writer.tag(SCHEMA_URL);
-      writer.string(resource.schemaUrl);
-    }
-    writer.close(resourceSpans, 3);
+    return writer.finish();
   }
-  return writer.finish();
+
+  private encodeSpan(w: ProtobufWriter, span: tracing.ReadableSpan): void {
+    w.tag(SPAN);
+    const start = w.open(2);
+    const context = span.spanContext();
+    identity(w, context);
+    const parent = span.parentSpanContext;
+    if (parent?.spanId) {
+      w.tag(0x22); // parent_span_id = 4
+      w.hexBytes(parent.spanId);
+    }
+    w.tag(0x2a); // name = 5
+    w.string(span.name);
+    w.ensure(20);
+    if (span.kind != null) {
+      w.byte(0x30); // kind = 6 (varint), offset by one: the API has no UNSPECIFIED
+      w.byte(span.kind + 1);
+    }
+    w.byte(0x39); // start_time_unix_nano = 7 (fixed64)
+    w.hrTime(span.startTime);
+    w.byte(0x41); // end_time_unix_nano = 8 (fixed64)
+    w.hrTime(span.endTime);
+    this.attributes(w, 9, span.attributes);
+    varintField(w, 0x50, span.droppedAttributesCount); // = 10
+    for (const event of span.events) {
+      w.tag(0x5a); // events = 11
+      const eventStart = w.open(1);
+      w.ensure(9);
+      w.byte(0x09); // time_unix_nano = 1 (fixed64)
+      w.hrTime(event.time);
+      w.tag(0x12); // name = 2
+      w.string(event.name);
+      if (event.attributes) this.attributes(w, 3, event.attributes);
+      varintField(w, 0x20, event.droppedAttributesCount); // = 4
+      w.close(eventStart, 1);
+    }
+    varintField(w, 0x60, span.droppedEventsCount); // = 12
+    for (const link of span.links) this.encodeLink(w, link);
+    varintField(w, 0x70, span.droppedLinksCount); // = 14
+    w.tag(0x7a); // status = 15, always present, as OpenTelemetry writes it
+    const statusStart = w.open(1);
+    if (span.status.message) {
+      w.tag(0x12); // message = 2
+      w.string(span.status.message);
+    }
+    varintField(w, 0x18, span.status.code); // code = 3
+    w.close(statusStart, 1);
+    w.ensure(2);
+    w.byte(0x85); // flags = 16 (fixed32): tag 133 as a two-byte varint
+    w.byte(0x01);
+    w.fixed32(flagsOf(context.traceFlags, parent?.isRemote));
+    w.close(start, 2);
+  }
+
+  private encodeLink(w: ProtobufWriter, link: Link): void {
+    w.tag(0x6a); // links = 13
+    const start = w.open(1);
+    const { context } = link;
+    identity(w, context);
+    if (link.attributes) this.attributes(w, 4, link.attributes);
+    varintField(w, 0x28, link.droppedAttributesCount); // = 5
+    w.tag(0x35); // flags = 6 (fixed32)
+    w.fixed32(flagsOf(context.traceFlags, context.isRemote));
+    w.close(start, 1);
+  }
+
+  /** Repeated KeyValue `field` (below 16) from an attributes object. */
+  private attributes(
+    w: ProtobufWriter,
+    field: number,
+    attrs: Attributes | object,
+  ): void {
+    const tag = (field << 3) | 2;
+    for (const key in attrs) {
+      if (!Object.hasOwn(attrs, key)) continue;
+      w.tag(tag);
+      const start = w.open(1);
+      w.raw(this.keyField(key));
+      w.tag(0x12); // KeyValue.value = 2
+      const valueStart = w.open(1);
+      this.anyValue(w, (attrs as Record<string, unknown>)[key]);
+      w.close(valueStart, 1);
+      w.close(start, 1);
+    }
+  }
+
+  private keyField(key: string): Buffer {
+    let encoded = this.keys.get(key);
+    if (encoded === undefined) {
+      const w = new ProtobufWriter(key.length * 3 + 8);
+      w.byte(0x0a); // KeyValue.key = 1
+      w.string(key);
+      encoded = Buffer.from(w.finish());
+      if (this.keys.size < MAX_CACHED_KEYS) this.keys.set(key, encoded);
+    }
+    return encoded;
+  }
+
+  /** An AnyValue's content; a value of no OTLP type writes an empty AnyValue, as OpenTelemetry does. */
+  private anyValue(w: ProtobufWriter, value: unknown): void {
+    switch (typeof value) {
+      case 'string':
+        w.tag(0x0a); // string_value = 1
+        w.string(value);
+        return;
+      case 'boolean':
+        w.ensure(2);
+        w.byte(0x10); // bool_value = 2 (varint)
+        w.byte(value ? 1 : 0);
+        return;
+      case 'number':
+        w.ensure(1);
+        if (
+          Number.isInteger(value) &&
+          value >= MIN_INT64 &&
+          value < MAX_INT64
+        ) {
+          w.byte(0x18); // int_value = 3 (varint)
+          if (value >= 0) w.varint(value);
+          else w.negativeVarint(value);
+        } else {
+          w.byte(0x21); // double_value = 4 (fixed64)
+          w.double(value);
+        }
+        return;
+      case 'object':
+        if (value === null) return;
+        if (value instanceof Uint8Array) {
+          w.tag(0x3a); // bytes_value = 7
+          w.bytes(value);
+        } else if (Array.isArray(value)) {
+          w.tag(0x2a); // array_value = 5
+          const start = w.open(1);
+          for (const item of value as unknown[]) {
+            w.tag(0x0a); // ArrayValue.values = 1
+            const itemStart = w.open(1);
+            this.anyValue(w, item);
+            w.close(itemStart, 1);
+          }
+          w.close(start, 1);
+        } else {
+          w.tag(0x32); // kvlist_value = 6
+          const start = w.open(1);
+          this.attributes(w, 1, value);
+          w.close(start, 1);
+        }
+    }
+  }
 }
 
 type Resource = tracing.ReadableSpan['resource'];
+type Scope = tracing.ReadableSpan['instrumentationScope'];
 
-/** Spans by resource (identity) and by scope name, version and schema, in first-seen order. */
+/** Spans by resource and by scope (both by identity, as OpenTelemetry groups them), in first-seen order. */
 function groupByResourceAndScope(
   spans: tracing.ReadableSpan[],
-): Map<Resource, Map<string, tracing.ReadableSpan[]>> {
-  const resources = new Map<Resource, Map<string, tracing.ReadableSpan[]>>();
+): Map<Resource, Map<Scope, tracing.ReadableSpan[]>> {
+  const resources = new Map<Resource, Map<Scope, tracing.ReadableSpan[]>>();
   for (const span of spans) {
     let scopes = resources.get(span.resource);
     if (scopes === undefined) {
       scopes = new Map();
       resources.set(span.resource, scopes);
     }
-    const { name, version = '', schemaUrl = '' } = span.instrumentationScope;
-    const key = `${name}@${version}:${schemaUrl}`;
-    let scoped = scopes.get(key);
+    let scoped = scopes.get(span.instrumentationScope);
     if (scoped === undefined) {
       scoped = [];
-      scopes.set(key, scoped);
+      scopes.set(span.instrumentationScope, scoped);
     }
     scoped.push(span);
   }
   return resources;
-}
-
-function encodeSpan(w: ProtobufWriter, span: tracing.ReadableSpan): void {
-  w.tag(SPAN);
-  const start = w.open(2);
-  const context = span.spanContext();
-  identity(w, context);
-  const parent = span.parentSpanContext;
-  if (parent?.spanId) {
-    w.tag(0x22); // parent_span_id = 4
-    w.hexBytes(parent.spanId);
-  }
-  w.tag(0x2a); // name = 5
-  w.string(span.name);
-  w.ensure(20);
-  if (span.kind != null) {
-    w.byte(0x30); // kind = 6 (varint), offset by one: the API has no UNSPECIFIED
-    w.byte(span.kind + 1);
-  }
-  w.byte(0x39); // start_time_unix_nano = 7 (fixed64)
-  w.hrTime(span.startTime);
-  w.byte(0x41); // end_time_unix_nano = 8 (fixed64)
-  w.hrTime(span.endTime);
-  attributes(w, 9, span.attributes);
-  varintField(w, 0x50, span.droppedAttributesCount); // = 10
-  for (const event of span.events) {
-    w.tag(0x5a); // events = 11
-    const eventStart = w.open(1);
-    w.ensure(9);
-    w.byte(0x09); // time_unix_nano = 1 (fixed64)
-    w.hrTime(event.time);
-    w.tag(0x12); // name = 2
-    w.string(event.name);
-    if (event.attributes) attributes(w, 3, event.attributes);
-    varintField(w, 0x20, event.droppedAttributesCount); // = 4
-    w.close(eventStart, 1);
-  }
-  varintField(w, 0x60, span.droppedEventsCount); // = 12
-  for (const link of span.links) encodeLink(w, link);
-  varintField(w, 0x70, span.droppedLinksCount); // = 14
-  w.tag(0x7a); // status = 15, always present, as OpenTelemetry writes it
-  const statusStart = w.open(1);
-  if (span.status.message) {
-    w.tag(0x12); // message = 2
-    w.string(span.status.message);
-  }
-  varintField(w, 0x18, span.status.code); // code = 3
-  w.close(statusStart, 1);
-  w.ensure(2);
-  w.byte(0x85); // flags = 16 (fixed32): tag 133 as a two-byte varint
-  w.byte(0x01);
-  w.fixed32(flagsOf(context.traceFlags, parent?.isRemote));
-  w.close(start, 2);
-}
-
-function encodeLink(w: ProtobufWriter, link: Link): void {
-  w.tag(0x6a); // links = 13
-  const start = w.open(1);
-  const { context } = link;
-  identity(w, context);
-  if (link.attributes) attributes(w, 4, link.attributes);
-  varintField(w, 0x28, link.droppedAttributesCount); // = 5
-  w.tag(0x35); // flags = 6 (fixed32)
-  w.fixed32(flagsOf(context.traceFlags, context.isRemote));
-  w.close(start, 1);
 }
 
 /** trace_id = 1, span_id = 2 and trace_state = 3: the same fields in Span and Link. */
@@ -183,86 +270,4 @@ function varintField(
   if (!value) return;
   w.tag(tag);
   w.varint(value);
-}
-
-/** Repeated KeyValue `field` (below 16) from an attributes object. */
-function attributes(
-  w: ProtobufWriter,
-  field: number,
-  attrs: Attributes | object,
-): void {
-  const tag = (field << 3) | 2;
-  for (const key in attrs) {
-    if (!Object.hasOwn(attrs, key)) continue;
-    w.tag(tag);
-    const start = w.open(1);
-    w.raw(keyField(key));
-    w.tag(0x12); // KeyValue.value = 2
-    const valueStart = w.open(1);
-    anyValue(w, (attrs as Record<string, unknown>)[key]);
-    w.close(valueStart, 1);
-    w.close(start, 1);
-  }
-}
-
-function keyField(key: string): Buffer {
-  let encoded = keys.get(key);
-  if (encoded === undefined) {
-    const w = new ProtobufWriter(key.length * 3 + 8);
-    w.byte(0x0a); // KeyValue.key = 1
-    w.string(key);
-    encoded = Buffer.from(w.finish());
-    if (keys.size < MAX_CACHED_KEYS) keys.set(key, encoded);
-  }
-  return encoded;
-}
-
-const MIN_INT64 = -(2 ** 63);
-const MAX_INT64 = 2 ** 63;
-
-/** An AnyValue's content; a value of no OTLP type writes an empty AnyValue, as OpenTelemetry does. */
-function anyValue(w: ProtobufWriter, value: unknown): void {
-  switch (typeof value) {
-    case 'string':
-      w.tag(0x0a); // string_value = 1
-      w.string(value);
-      return;
-    case 'boolean':
-      w.ensure(2);
-      w.byte(0x10); // bool_value = 2 (varint)
-      w.byte(value ? 1 : 0);
-      return;
-    case 'number':
-      w.ensure(1);
-      if (Number.isInteger(value) && value >= MIN_INT64 && value < MAX_INT64) {
-        w.byte(0x18); // int_value = 3 (varint)
-        if (value >= 0) w.varint(value);
-        else w.negativeVarint(value);
-      } else {
-        w.byte(0x21); // double_value = 4 (fixed64)
-        w.double(value);
-      }
-      return;
-    case 'object':
-      if (value === null) return;
-      if (value instanceof Uint8Array) {
-        w.tag(0x3a); // bytes_value = 7
-        w.bytes(value);
-      } else if (Array.isArray(value)) {
-        w.tag(0x2a); // array_value = 5
-        const start = w.open(1);
-        for (const item of value as unknown[]) {
-          w.tag(0x0a); // ArrayValue.values = 1
-          const itemStart = w.open(1);
-          anyValue(w, item);
-          w.close(itemStart, 1);
-        }
-        w.close(start, 1);
-      } else {
-        w.tag(0x32); // kvlist_value = 6
-        const start = w.open(1);
-        attributes(w, 1, value);
-        w.close(start, 1);
-      }
-  }
 }
