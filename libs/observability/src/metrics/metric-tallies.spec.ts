@@ -115,6 +115,43 @@ describe('MetricTallies', () => {
     expect(await exposition(reader)).toContain('prs_things_total{kind="a"} 2');
   });
 
+  it('a second writer of the same names (another Nest app in the process) shares the metric: one series per label set', async () => {
+    // Each writer's series limiter hands out its own attribute objects for the same labels.
+    const first = {
+      counter: tallies.counter(COUNTER),
+      histogram: tallies.histogram(HISTOGRAM, BOUNDS),
+      attributes: Object.freeze({ kind: 'a' }),
+    };
+    const second = {
+      counter: tallies.counter(COUNTER),
+      histogram: tallies.histogram(HISTOGRAM, BOUNDS),
+      attributes: Object.freeze({ kind: 'a' }),
+    };
+    expect(second.counter).toBe(first.counter);
+    for (const [writer, value] of [
+      [first, 0.002],
+      [second, 0.05],
+      [second, 2],
+    ] as const) {
+      writer.counter.add(1, writer.attributes);
+      writer.histogram.record(value, writer.attributes);
+    }
+    const text = await exposition(reader);
+    expect(text.match(/^prs_things_total\{/gm)).toHaveLength(1);
+    expect(text).toMatch(/^prs_things_total\{kind="a"\} 3$/m);
+    expect(text).toMatch(/^prs_thing_duration_seconds_count\{kind="a"\} 3$/m);
+    expect(text).toMatch(/{kind="a",le="0.005"} 1$/m);
+    expect(text).toMatch(/{kind="a",le="0.1"} 2$/m);
+    expect(text).toMatch(/{kind="a",le="\+Inf"} 3$/m);
+    const sum = /^prs_thing_duration_seconds_sum\{kind="a"\} (\S+)$/m.exec(
+      text,
+    );
+    expect(Number(sum?.[1])).toBeCloseTo(2.052, 9);
+    expect(() => tallies.histogram({ ...COUNTER }, BOUNDS)).toThrow(
+      'prs_things_total is already tallied as another kind of metric',
+    );
+  });
+
   it('a metric with no records yet is exposed with its HELP and TYPE and no samples', async () => {
     tallies.counter(COUNTER);
     tallies.histogram(HISTOGRAM, BOUNDS);

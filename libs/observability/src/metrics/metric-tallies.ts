@@ -18,8 +18,13 @@ export interface TallyDescriptor {
   readonly unit?: string;
 }
 
-interface Tally {
-  collect(now: HrTime): MetricData;
+abstract class Tally {
+  /**
+   * Set once a second writer took this tally: each writer's series limiter hands out
+   * its own attribute objects, so equal label sets are merged at collection.
+   */
+  shared = false;
+  abstract collect(now: HrTime): MetricData;
 }
 
 /**
@@ -31,28 +36,48 @@ interface Tally {
  * identity-stable per label set, as {@link SeriesLimiter} hands them out.
  */
 export class MetricTallies implements MetricProducer {
-  private readonly tallies: Tally[] = [];
+  private readonly tallies = new Map<string, Tally>();
   private readonly startTime = hrTime();
 
-  /** A cumulative monotonic counter. */
+  /**
+   * A cumulative monotonic counter. Asked again for the same name (a second Nest app
+   * in the process), it hands out the same counter, so `/metrics` never shows a metric twice.
+   */
   counter(descriptor: TallyDescriptor): TalliedCounter {
-    const counter = new TalliedCounter(descriptor, this.startTime);
-    this.tallies.push(counter);
-    return counter;
+    return this.tally(
+      descriptor.name,
+      TalliedCounter,
+      () => new TalliedCounter(descriptor, this.startTime),
+    );
   }
 
-  /** A cumulative histogram with explicit bucket bounds (inclusive upper bounds). */
+  /** A cumulative histogram with explicit bucket bounds (inclusive upper bounds); shared by name as counters are. */
   histogram(
     descriptor: TallyDescriptor,
     boundaries: readonly number[],
   ): TalliedHistogram {
-    const histogram = new TalliedHistogram(
-      descriptor,
-      boundaries,
-      this.startTime,
+    return this.tally(
+      descriptor.name,
+      TalliedHistogram,
+      () => new TalliedHistogram(descriptor, boundaries, this.startTime),
     );
-    this.tallies.push(histogram);
-    return histogram;
+  }
+
+  private tally<T extends Tally>(
+    name: string,
+    kind: abstract new (...args: never[]) => T,
+    create: () => T,
+  ): T {
+    const existing = this.tallies.get(name);
+    if (existing === undefined) {
+      const created = create();
+      this.tallies.set(name, created);
+      return created;
+    }
+    if (!(existing instanceof kind))
+      throw new Error(`${name} is already tallied as another kind of metric`);
+    existing.shared = true;
+    return existing;
   }
 
   collect(): Promise<CollectionResult> {
@@ -64,7 +89,9 @@ export class MetricTallies implements MetricProducer {
         scopeMetrics: [
           {
             scope: { name: PACKAGE_NAME, version: PACKAGE_VERSION },
-            metrics: this.tallies.map((tally) => tally.collect(now)),
+            metrics: [...this.tallies.values()].map((tally) =>
+              tally.collect(now),
+            ),
           },
         ],
       },
@@ -77,27 +104,58 @@ function descriptorOf({ name, description, unit = '' }: TallyDescriptor) {
   return { name, description, unit, valueType: ValueType.DOUBLE };
 }
 
-/** One cumulative data point per attribute object, its value a copy of the tally's. */
+/**
+ * One cumulative data point per label set, its value a copy of the tally's. When the
+ * tally is shared, entries with equal labels (from different writers) are merged into one.
+ */
 function dataPoints<T, V>(
   tallies: Map<Attributes, T>,
   startTime: HrTime,
   endTime: HrTime,
   valueOf: (tally: T) => V,
+  merge: ((into: V, from: T) => V) | undefined,
 ): DataPoint<V>[] {
-  const points: DataPoint<V>[] = [];
-  for (const [attributes, tally] of tallies)
-    points.push({ startTime, endTime, attributes, value: valueOf(tally) });
-  return points;
+  const point = (attributes: Attributes, value: V) => ({
+    startTime,
+    endTime,
+    attributes,
+    value,
+  });
+  if (merge === undefined)
+    return [...tallies].map(([attributes, tally]) =>
+      point(attributes, valueOf(tally)),
+    );
+  const merged = new Map<string, DataPoint<V>>();
+  for (const [attributes, tally] of tallies) {
+    const key = labelKey(attributes);
+    const seen = merged.get(key);
+    merged.set(
+      key,
+      point(
+        attributes,
+        seen === undefined ? valueOf(tally) : merge(seen.value, tally),
+      ),
+    );
+  }
+  return [...merged.values()];
+}
+
+function labelKey(attributes: Attributes): string {
+  let key = '';
+  for (const name in attributes) key += `${name}=${String(attributes[name])}\0`;
+  return key;
 }
 
 /** Totals by attribute object; read at collection. */
-export class TalliedCounter implements Tally {
+export class TalliedCounter extends Tally {
   private readonly totals = new Map<Attributes, number>();
 
   constructor(
     private readonly descriptor: TallyDescriptor,
     private readonly startTime: HrTime,
-  ) {}
+  ) {
+    super();
+  }
 
   add(value: number, attributes: Attributes): void {
     this.totals.set(attributes, (this.totals.get(attributes) ?? 0) + value);
@@ -109,7 +167,13 @@ export class TalliedCounter implements Tally {
       aggregationTemporality: AggregationTemporality.CUMULATIVE,
       dataPointType: DataPointType.SUM,
       isMonotonic: true,
-      dataPoints: dataPoints(this.totals, this.startTime, now, (v) => v),
+      dataPoints: dataPoints(
+        this.totals,
+        this.startTime,
+        now,
+        (total) => total,
+        this.shared ? (sum, total) => sum + total : undefined,
+      ),
     };
   }
 }
@@ -124,7 +188,7 @@ interface HistogramCell {
 }
 
 /** Bucket counts, sum, count, min and max by attribute object; read at collection. */
-export class TalliedHistogram implements Tally {
+export class TalliedHistogram extends Tally {
   private readonly cells = new Map<Attributes, HistogramCell>();
   private readonly boundaries: readonly number[];
 
@@ -133,6 +197,7 @@ export class TalliedHistogram implements Tally {
     boundaries: readonly number[],
     private readonly startTime: HrTime,
   ) {
+    super();
     this.boundaries = [...boundaries];
   }
 
@@ -168,13 +233,30 @@ export class TalliedHistogram implements Tally {
       descriptor: descriptorOf(this.descriptor),
       aggregationTemporality: AggregationTemporality.CUMULATIVE,
       dataPointType: DataPointType.HISTOGRAM,
-      dataPoints: dataPoints(this.cells, this.startTime, now, (cell) => ({
-        buckets: { boundaries, counts: [...cell.counts] },
-        sum: cell.sum,
-        count: cell.count,
-        min: cell.min,
-        max: cell.max,
-      })),
+      dataPoints: dataPoints(
+        this.cells,
+        this.startTime,
+        now,
+        (cell) => ({
+          buckets: { boundaries, counts: [...cell.counts] },
+          sum: cell.sum,
+          count: cell.count,
+          min: cell.min,
+          max: cell.max,
+        }),
+        this.shared
+          ? (point, cell) => ({
+              buckets: {
+                boundaries,
+                counts: point.buckets.counts.map((n, i) => n + cell.counts[i]!),
+              },
+              sum: point.sum + cell.sum,
+              count: point.count + cell.count,
+              min: Math.min(point.min ?? Infinity, cell.min),
+              max: Math.max(point.max ?? -Infinity, cell.max),
+            })
+          : undefined,
+      ),
     };
   }
 }
