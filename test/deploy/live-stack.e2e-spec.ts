@@ -409,21 +409,33 @@ describe('live stack: demo → Prometheus → Alertmanager → webhook; dashboar
         return 0;
       },
     );
-    const [run, failedQuery, refusedCommission] = await Promise.all([
-      traffic(demo.app.url(''), ['--duration', '5s', '--rate', '25', '--json']),
-      (async () => {
-        const token = await api.login('alice');
-        const deal = (await api.createDeal(token)) as { id: number };
-        return causeFailedQuery(deal.id, token);
-      })(),
-      (async () =>
-        // A period that has not started: 422, a commission_calculation failure.
-        api.post(
-          '/api/commissions/calculate',
-          { period: `${new Date().getUTCFullYear() + 1}-01` },
-          await api.login('carol', DEMO_PASSWORD),
-        ))(),
-    ]);
+    const [run, failedQuery, refusedCommission, failedLogin] =
+      await Promise.all([
+        traffic(demo.app.url(''), [
+          '--duration',
+          '5s',
+          '--rate',
+          '25',
+          '--json',
+        ]),
+        (async () => {
+          const token = await api.login('alice');
+          const deal = (await api.createDeal(token)) as { id: number };
+          return causeFailedQuery(deal.id, token);
+        })(),
+        (async () =>
+          // A period that has not started: 422, a commission_calculation failure.
+          api.post(
+            '/api/commissions/calculate',
+            { period: `${new Date().getUTCFullYear() + 1}-01` },
+            await api.login('carol', DEMO_PASSWORD),
+          ))(),
+        // The mix's login failures are random (about 3 in 100 requests): one for certain.
+        api.post('/api/auth/login', {
+          username: `nobody-${Date.now()}`,
+          password: 'wrong-password',
+        }),
+      ]);
     expect(run).toMatchObject({ code: 0, stderr: '' });
     const summary = trafficSummary(run);
     expect(summary.total).toBeGreaterThan(50);
@@ -434,6 +446,7 @@ describe('live stack: demo → Prometheus → Alertmanager → webhook; dashboar
       'canceling statement due to lock timeout',
     );
     expect(refusedCommission.status).toBe(422);
+    expect(failedLogin.status).toBe(401);
   }, 90_000);
 
   afterAll(async () => {
