@@ -10,10 +10,13 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { ACTIVE_USERS_PROVIDERS } from '../../libs/observability/src/active-users/active-users.providers';
 import { BUSINESS_EVENTS_PROVIDERS } from '../../libs/observability/src/business-events/business-events.providers';
-import { MetricTallies } from '../../libs/observability/src/metrics/metric-tallies';
-import { PrsMetrics } from '../../libs/observability/src/metrics/prs-metrics';
-import { OBSERVABILITY_OPTIONS } from '../../libs/observability/src/observability.constants';
+import { MetricTallies } from '../../libs/observability/src/core/metric-tallies';
+import { ActiveUsersMetrics } from '../../libs/observability/src/metrics/instruments/active-users-metrics';
+import { BusinessEventMetrics } from '../../libs/observability/src/metrics/instruments/business-event-metrics';
+import { MetricBudget } from '../../libs/observability/src/metrics/instruments/metric-budget';
 import type { ObservabilityModuleOptions } from '../../libs/observability/src/options/observability-options.interface';
+import { OPTION_SLICE_PROVIDERS } from '../../libs/observability/src/options/option-slices';
+import { OBSERVABILITY_OPTIONS } from '../../libs/observability/src/options/options.constants';
 import type { ResolvedObservabilityOptions } from '../../libs/observability/src/options/resolved-options';
 import { resolveModuleOptions } from '../../libs/observability/src/options/validate-options';
 
@@ -87,11 +90,27 @@ export function businessTestingModule(
         provide: OBSERVABILITY_OPTIONS,
         useValue: resolveModuleOptions(options),
       },
+      ...OPTION_SLICE_PROVIDERS,
       {
-        provide: PrsMetrics,
+        provide: MetricBudget,
         useFactory: (resolved: ResolvedObservabilityOptions) =>
-          new PrsMetrics(meter, tallies, resolved),
+          new MetricBudget(
+            meter,
+            tallies,
+            resolved.metrics.prefix,
+            resolved.metrics.seriesLimit,
+          ),
         inject: [OBSERVABILITY_OPTIONS],
+      },
+      {
+        provide: BusinessEventMetrics,
+        useFactory: (budget: MetricBudget) => new BusinessEventMetrics(budget),
+        inject: [MetricBudget],
+      },
+      {
+        provide: ActiveUsersMetrics,
+        useFactory: (budget: MetricBudget) => new ActiveUsersMetrics(budget),
+        inject: [MetricBudget],
       },
       ...BUSINESS_EVENTS_PROVIDERS,
       ...ACTIVE_USERS_PROVIDERS,

@@ -1,35 +1,40 @@
+/**
+ * `@prs/nestjs-observability`: what a Nest app imports. Start the SDK first with the
+ * preload (`node --import @prs/nestjs-observability/register`) or
+ * `@prs/nestjs-observability/sdk`; then import {@link ObservabilityModule}.
+ *
+ * Everything exported here is public API, recorded in `libs/observability/api/`;
+ * nothing else in the package is.
+ */
 export { ObservabilityModule } from './observability.module';
-export {
-  OPTIONS_TYPE as ObservabilityModuleSyncOptions,
-  ASYNC_OPTIONS_TYPE as ObservabilityModuleAsyncOptions,
+export type {
+  ObservabilityModuleAsyncOptions,
+  ObservabilityModuleSyncOptions,
 } from './observability.module-definition';
-export {
-  OBSERVABILITY_OPTIONS,
-  OBSERVABILITY_SDK,
-} from './observability.constants';
 export type {
   HttpMetricsOptions,
   MetricsAuthOptions,
   MetricsOptions,
   ObservabilityModuleOptions,
+  TracingLinkOptions,
 } from './options/observability-options.interface';
-export type { ResolvedObservabilityOptions } from './options/resolved-options';
-export { DEFAULT_OPTIONS } from './options/default-options';
-export { PrsMetrics, type ActiveUsersSource } from './metrics/prs-metrics';
-export {
-  METRIC_SUFFIXES,
-  UNMATCHED_ENDPOINT,
-  OVERFLOW_LABEL_VALUE,
-  OTHER_METHOD,
-  ABORTED_STATUS_CODE,
-} from './metrics/metric-names';
-export { HttpObservabilityService } from './http/http-observability.service';
 export {
   ObservabilityConfigError,
   type ConfigProblem,
-} from './errors/observability-config.error';
-export { ObservabilityBootstrapError } from './errors/observability-bootstrap.error';
+} from './core/observability-config.error';
+export { ObservabilityBootstrapError } from './core/observability-bootstrap.error';
 export { getRunningSdk, type RunningSdk } from './sdk/running-sdk';
+
+// Metrics
+export { PrsMetrics } from './metrics/prs-metrics';
+export type { ActiveUsersSource } from './metrics/instruments/active-users-metrics';
+export {
+  METRIC_SUFFIXES,
+  OVERFLOW_LABEL_VALUE,
+  UNMATCHED_ENDPOINT,
+} from './core/metric-names';
+
+// Health
 export { PostgresHealthIndicator } from './health/indicators/postgres.health';
 export { RedisHealthIndicator } from './health/indicators/redis.health';
 export { DiskSpaceHealthIndicator } from './health/indicators/disk-space.health';
@@ -40,10 +45,10 @@ export {
   HealthReportService,
   type HealthResponse,
 } from './health/health-report.service';
-export { HealthLifecycleService } from './health/health-lifecycle.service';
 export type * from './health/health-options.interface';
 export type * from './health/health-targets.interface';
-export type { ResolvedHealthOptions } from './health/resolved-health-options';
+
+// Business events and active users
 export { TrackBusinessEvent } from './business-events/track-business-event.decorator';
 export type {
   BusinessEventAttributes,
@@ -70,12 +75,14 @@ export type {
   ActiveUsersOptions,
   UserIdExtractor,
 } from './active-users/active-users-options.interface';
+
+// Logging
 export { ObservabilityLogger } from './logging/observability-logger';
 export {
   type SecurityEventDetails,
   SecurityLogger,
 } from './logging/security-logger';
-export { CorrelationId, RequestContext } from './logging/request-context';
+export { CorrelationId, RequestContext } from './core/request-context';
 export { CORRELATION_ID_ATTRIBUTE } from './logging/request-scope';
 export { REDACTED } from './logging/redactor';
 export type {
@@ -83,5 +90,4 @@ export type {
   LoggingOptions,
   LogLevelName,
   LogUserExtractor,
-  ResolvedLoggingOptions,
 } from './logging/logging-options.interface';

@@ -1,41 +1,48 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
-import { metrics } from '@opentelemetry/api';
-import { ObservabilityBootstrapError } from './errors/observability-bootstrap.error';
-import { messages } from './errors/messages';
-import { DirectRoutes } from './http/direct-routes';
-import { HttpObservabilityService } from './http/http-observability.service';
-import { HttpServerHook } from './http/http-server-hook';
-import { PrsMetrics } from './metrics/prs-metrics';
-import {
-  OBSERVABILITY_OPTIONS,
-  OBSERVABILITY_SDK,
-} from './observability.constants';
-import {
-  ConfigurableModuleClass,
-  MODULE_OPTIONS_TOKEN,
-  type OPTIONS_TYPE,
-} from './observability.module-definition';
-import type { ObservabilityModuleOptions } from './options/observability-options.interface';
-import type { ResolvedObservabilityOptions } from './options/resolved-options';
-import { resolveModuleOptions } from './options/validate-options';
-import { PACKAGE_NAME, PACKAGE_VERSION } from './package-info';
-import { getRunningSdk, type RunningSdk } from './sdk/running-sdk';
-import { TRACING_PROVIDERS } from './tracing/tracing.providers';
-import { HEALTH_EXPORTS, HEALTH_PROVIDERS } from './health/health.providers';
-import {
-  BUSINESS_EVENTS_EXPORTS,
-  BUSINESS_EVENTS_PROVIDERS,
-} from './business-events/business-events.providers';
 import {
   ACTIVE_USERS_EXPORTS,
   ACTIVE_USERS_PROVIDERS,
 } from './active-users/active-users.providers';
 import {
+  BUSINESS_EVENTS_EXPORTS,
+  BUSINESS_EVENTS_PROVIDERS,
+} from './business-events/business-events.providers';
+import { messages } from './core/messages';
+import { ObservabilityBootstrapError } from './core/observability-bootstrap.error';
+import { HEALTH_EXPORTS, HEALTH_PROVIDERS } from './health/health.providers';
+import { DirectRoutes } from './http/direct-routes';
+import { HttpServerHook } from './http/http-server-hook';
+import {
+  REQUEST_OBSERVERS,
+  type RequestObserver,
+} from './http/request-observer';
+import { REQUEST_SCOPE_OBSERVER } from './logging/logging.constants';
+import {
   LOGGING_EXPORTS,
   LOGGING_PROVIDERS,
 } from './logging/logging.providers';
+import { HTTP_METRICS_OBSERVER } from './metrics/metrics.constants';
+import {
+  METRICS_EXPORTS,
+  METRICS_PROVIDERS,
+} from './metrics/metrics.providers';
+import {
+  ConfigurableModuleClass,
+  MODULE_OPTIONS_TOKEN,
+  type ObservabilityModuleSyncOptions,
+} from './observability.module-definition';
+import type { ObservabilityModuleOptions } from './options/observability-options.interface';
+import { OPTION_SLICE_PROVIDERS } from './options/option-slices';
+import { OBSERVABILITY_OPTIONS } from './options/options.constants';
+import type { ResolvedObservabilityOptions } from './options/resolved-options';
+import { resolveModuleOptions } from './options/validate-options';
+import { SdkAttachment } from './sdk-attachment.service';
+import { getRunningSdk, type RunningSdk } from './sdk/running-sdk';
+import { OBSERVABILITY_SDK } from './sdk/sdk.constants';
+import { SERVER_SPAN_OBSERVER } from './tracing/tracing.constants';
+import { TRACING_PROVIDERS } from './tracing/tracing.providers';
 
 /**
  * Attaches a Nest app to the SDK started by the preload: HTTP metrics on Express and
@@ -60,6 +67,7 @@ import {
         resolveModuleOptions(raw),
       inject: [MODULE_OPTIONS_TOKEN],
     },
+    ...OPTION_SLICE_PROVIDERS,
     {
       provide: OBSERVABILITY_SDK,
       // Depends on the options so that invalid options are reported first.
@@ -72,30 +80,35 @@ import {
       inject: [OBSERVABILITY_OPTIONS],
     },
     {
-      provide: PrsMetrics,
-      useFactory: (options: ResolvedObservabilityOptions, sdk: RunningSdk) =>
-        new PrsMetrics(
-          metrics.getMeter(PACKAGE_NAME, PACKAGE_VERSION),
-          sdk.tallies,
-          options,
-        ),
-      inject: [OBSERVABILITY_OPTIONS, OBSERVABILITY_SDK],
+      // The order matters: tracing starts the server span that logging reads, and
+      // observers end in reverse order.
+      provide: REQUEST_OBSERVERS,
+      useFactory: (
+        ...observers: (RequestObserver | null)[]
+      ): RequestObserver[] =>
+        observers.filter((o): o is RequestObserver => o !== null),
+      inject: [
+        SERVER_SPAN_OBSERVER,
+        REQUEST_SCOPE_OBSERVER,
+        HTTP_METRICS_OBSERVER,
+      ],
     },
     DirectRoutes,
     HttpServerHook,
-    HttpObservabilityService,
+    SdkAttachment,
     ...TRACING_PROVIDERS,
+    ...METRICS_PROVIDERS,
     ...HEALTH_PROVIDERS,
     ...BUSINESS_EVENTS_PROVIDERS,
     ...ACTIVE_USERS_PROVIDERS,
     ...LOGGING_PROVIDERS,
   ],
   exports: [
-    PrsMetrics,
     DirectRoutes,
     OBSERVABILITY_OPTIONS,
     OBSERVABILITY_SDK,
     TerminusModule,
+    ...METRICS_EXPORTS,
     ...HEALTH_EXPORTS,
     ...BUSINESS_EVENTS_EXPORTS,
     ...ACTIVE_USERS_EXPORTS,
@@ -107,7 +120,9 @@ export class ObservabilityModule extends ConfigurableModuleClass {
    * Registers the module; every option is optional, so `forRoot()` alone works.
    * `isGlobal` defaults to `true`.
    */
-  static override forRoot(options: typeof OPTIONS_TYPE = {}): DynamicModule {
+  static override forRoot(
+    options: ObservabilityModuleSyncOptions = {},
+  ): DynamicModule {
     // ConfigurableModuleBuilder's generated method cannot take `undefined`.
     return super.forRoot(options);
   }

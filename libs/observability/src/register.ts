@@ -3,6 +3,6 @@
  * Starts the SDK from `OTEL_*` environment variables before the app's first import,
  * so pg, ioredis, express and fastify are patched when they load.
  */
-import { startObservability } from './sdk/start-observability';
+import { startObservability } from './start-observability';
 
 startObservability();

@@ -5,7 +5,7 @@
 export {
   startObservability,
   DEFAULT_SHUTDOWN_TIMEOUT_MS,
-} from './sdk/start-observability';
+} from './start-observability';
 export { getRunningSdk, type RunningSdk } from './sdk/running-sdk';
 export type {
   InstrumentationName,
@@ -15,4 +15,4 @@ export type {
 export {
   ObservabilityConfigError,
   type ConfigProblem,
-} from './errors/observability-config.error';
+} from './core/observability-config.error';

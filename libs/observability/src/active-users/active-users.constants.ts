@@ -20,3 +20,13 @@ export function defaultExtractUserId(
   const id = user?.id;
   return typeof id === 'string' || typeof id === 'number' ? id : undefined;
 }
+
+/** Defaults of the `activeUsers` options; the README's option table mirrors them. */
+export const DEFAULT_ACTIVE_USERS_OPTIONS = {
+  windowMs: 30 * 60 * 1000,
+  maxTracked: 10_000,
+  sourceTimeoutMs: 2_000,
+} as const;
+
+/** Injection token of the active users options slice. */
+export const ACTIVE_USERS_OPTIONS = 'OBSERVABILITY:ACTIVE_USERS_OPTIONS';

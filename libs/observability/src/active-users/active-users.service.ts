@@ -4,15 +4,17 @@ import {
   type OnApplicationBootstrap,
   type OnModuleDestroy,
 } from '@nestjs/common';
-import { RateLimitedLogger } from '../diagnostics/rate-limited-logger';
-import { messages } from '../errors/messages';
-import { PrsMetrics } from '../metrics/prs-metrics';
-import { OBSERVABILITY_OPTIONS } from '../observability.constants';
-import type { ResolvedObservabilityOptions } from '../options/resolved-options';
+import { RateLimitedLogger } from '../core/rate-limited-logger';
+import { messages } from '../core/messages';
+import { ActiveUsersMetrics } from '../metrics/instruments/active-users-metrics';
 import { ActiveUserWindow } from './active-user-window';
-import type { UserIdExtractor } from './active-users-options.interface';
+import type {
+  ResolvedActiveUsersOptions,
+  UserIdExtractor,
+} from './active-users-options.interface';
 import {
   ACTIVE_USERS_CLOCK,
+  ACTIVE_USERS_OPTIONS,
   MAX_USER_ID_LENGTH,
   type ActiveUsersClock,
 } from './active-users.constants';
@@ -50,12 +52,12 @@ export class ActiveUsers implements OnApplicationBootstrap, OnModuleDestroy {
   private touched = false;
 
   constructor(
-    private readonly metrics: PrsMetrics,
-    @Inject(OBSERVABILITY_OPTIONS) options: ResolvedObservabilityOptions,
+    private readonly metrics: ActiveUsersMetrics,
+    @Inject(ACTIVE_USERS_OPTIONS) options: ResolvedActiveUsersOptions,
     @Inject(ACTIVE_USERS_CLOCK) clock: ActiveUsersClock,
   ) {
     const { windowMs, maxTracked, extractUserId, source, sourceTimeoutMs } =
-      options.activeUsers;
+      options;
     this.window = new ActiveUserWindow(windowMs, maxTracked, clock);
     this.extractUserId = extractUserId;
     this.cached =
@@ -64,7 +66,7 @@ export class ActiveUsers implements OnApplicationBootstrap, OnModuleDestroy {
         this.sourceFailed(reason, sourceTimeoutMs, error),
       );
     // In the constructor, so an app's own `setActiveUsersSource()` in a hook wins.
-    metrics.setActiveUsersSource(() => this.report());
+    metrics.setSource(() => this.report());
   }
 
   /** Marks `userId` active now; empty, `null` and `undefined` ids are ignored. Never throws. */
@@ -113,7 +115,7 @@ export class ActiveUsers implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   onModuleDestroy(): void {
-    this.metrics.setActiveUsersSource(undefined);
+    this.metrics.setSource(undefined);
   }
 
   // Runs inside the gauge callback: it must neither throw nor wait.

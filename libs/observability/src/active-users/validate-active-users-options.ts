@@ -1,7 +1,9 @@
-import type { ConfigProblem } from '../errors/observability-config.error';
-import { DEFAULT_OPTIONS } from '../options/default-options';
+import type { ConfigProblem } from '../core/observability-config.error';
 import type { ResolvedActiveUsersOptions } from './active-users-options.interface';
-import { defaultExtractUserId } from './active-users.constants';
+import {
+  DEFAULT_ACTIVE_USERS_OPTIONS,
+  defaultExtractUserId,
+} from './active-users.constants';
 
 const KNOWN = [
   'windowMs',
@@ -26,7 +28,7 @@ export function resolveActiveUsersOptions(
   input: unknown,
   problems: ConfigProblem[],
 ): ResolvedActiveUsersOptions {
-  const d = DEFAULT_OPTIONS.activeUsers;
+  const d = DEFAULT_ACTIVE_USERS_OPTIONS;
   const options: Record<string, unknown> = isRecord(input) ? input : {};
   if (input !== undefined && !isRecord(input)) {
     problems.push({ path: 'activeUsers', message: 'must be an object' });

@@ -6,12 +6,10 @@ import {
 } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
 import { ATTR_ERROR_TYPE } from '@opentelemetry/semantic-conventions';
-import { RateLimitedLogger } from '../diagnostics/rate-limited-logger';
-import { messages } from '../errors/messages';
-import { ObservabilityConfigError } from '../errors/observability-config.error';
-import { PrsMetrics } from '../metrics/prs-metrics';
-import { OBSERVABILITY_OPTIONS } from '../observability.constants';
-import type { ResolvedObservabilityOptions } from '../options/resolved-options';
+import { RateLimitedLogger } from '../core/rate-limited-logger';
+import { messages } from '../core/messages';
+import { ObservabilityConfigError } from '../core/observability-config.error';
+import { BusinessEventMetrics } from '../metrics/instruments/business-event-metrics';
 import {
   clearBusinessEventSink,
   setBusinessEventSink,
@@ -19,9 +17,11 @@ import {
   type BusinessEventSink,
 } from './business-event-sink';
 import {
+  BUSINESS_EVENTS_OPTIONS,
   BUSINESS_EVENT_SPAN_EVENT,
   UNDECLARED_EVENT_TYPE,
 } from './business-event.constants';
+import type { ResolvedBusinessEventsOptions } from './business-events-options.interface';
 import { findUndeclaredEventTypes } from './undeclared-event-types';
 
 /**
@@ -38,11 +38,11 @@ export class BusinessEventRecorder
   private readonly log = new RateLimitedLogger();
 
   constructor(
-    private readonly metrics: PrsMetrics,
-    @Inject(OBSERVABILITY_OPTIONS) options: ResolvedObservabilityOptions,
+    private readonly metrics: BusinessEventMetrics,
+    @Inject(BUSINESS_EVENTS_OPTIONS) options: ResolvedBusinessEventsOptions,
     private readonly modules: ModulesContainer,
   ) {
-    this.declared = new Set(options.businessEvents.eventTypes);
+    this.declared = new Set(options.eventTypes);
     setBusinessEventSink(this);
   }
 
@@ -68,7 +68,7 @@ export class BusinessEventRecorder
       ? event.eventType
       : this.undeclared(event.eventType);
     try {
-      this.metrics.recordBusinessEvent(eventType, event.status);
+      this.metrics.record(eventType, event.status);
     } catch (error) {
       this.reportFailure(`metric:${eventType}`, error);
     }

@@ -32,3 +32,6 @@ export const MAX_EVENT_ATTRIBUTES = 8;
 
 /** Longest string attribute value on a span event; longer ones are truncated. */
 export const MAX_ATTRIBUTE_VALUE_LENGTH = 128;
+
+/** Injection token of the business events options slice. */
+export const BUSINESS_EVENTS_OPTIONS = 'OBSERVABILITY:BUSINESS_EVENTS_OPTIONS';

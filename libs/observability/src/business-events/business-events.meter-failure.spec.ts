@@ -9,7 +9,7 @@ import {
   setBusinessEventSink,
   type BusinessEventSink,
 } from './business-event-sink';
-import { MetricTallies } from '../metrics/metric-tallies';
+import { MetricTallies } from '../core/metric-tallies';
 import { BusinessEvents } from './business-events.service';
 import { TrackBusinessEvent } from './track-business-event.decorator';
 

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Controller, Injectable, Post } from '@nestjs/common';
 import { businessTestingModule } from '../../../../test/support/business-testing-module';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
-import { MetricTallies } from '../metrics/metric-tallies';
+import { MetricTallies } from '../core/metric-tallies';
 import { getBusinessEventSink } from './business-event-sink';
 import { TrackBusinessEvent } from './track-business-event.decorator';
 

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import type { ModulesContainer } from '@nestjs/core';
-import type { ConfigProblem } from '../errors/observability-config.error';
+import type { ConfigProblem } from '../core/observability-config.error';
 import { BUSINESS_EVENT_METADATA } from './business-event.constants';
 
 /**

@@ -1,6 +1,5 @@
-import type { ConfigProblem } from '../errors/observability-config.error';
-import { DEFAULT_OPTIONS } from '../options/default-options';
-import { MAX_EVENT_TYPES } from './business-event.constants';
+import type { ConfigProblem } from '../core/observability-config.error';
+import { MAX_EVENT_TYPES, PRS_EVENT_TYPES } from './business-event.constants';
 import type { ResolvedBusinessEventsOptions } from './business-events-options.interface';
 import { EVENT_TYPE_RULE, isEventType } from './event-type';
 
@@ -14,7 +13,7 @@ export function resolveBusinessEventsOptions(
   input: unknown,
   problems: ConfigProblem[],
 ): ResolvedBusinessEventsOptions {
-  const fallback = [...DEFAULT_OPTIONS.businessEvents.eventTypes];
+  const fallback = Object.values(PRS_EVENT_TYPES);
   if (input === undefined) return { eventTypes: fallback };
   if (!isRecord(input)) {
     problems.push({ path: 'businessEvents', message: 'must be an object' });

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { context } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
-import { messages } from '../errors/messages';
+import { messages } from '../core/messages';
 import type {
   CheckOutcome,
   CheckSpec,

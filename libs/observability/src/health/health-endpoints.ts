@@ -1,10 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { RateLimitedLogger } from '../diagnostics/rate-limited-logger';
+import { RateLimitedLogger } from '../core/rate-limited-logger';
 import { DirectRoutes } from '../http/direct-routes';
 import { createAuthorizationCheck } from '../metrics/metrics-auth';
-import { OBSERVABILITY_OPTIONS } from '../observability.constants';
-import type { ResolvedObservabilityOptions } from '../options/resolved-options';
+import { HEALTH_OPTIONS } from './health.constants';
+import type { HealthConfig } from './resolved-health-options';
 import { HealthLifecycleService } from './health-lifecycle.service';
 import {
   type HealthResponse,
@@ -27,10 +27,10 @@ export class HealthEndpoints implements OnModuleInit {
     private readonly routes: DirectRoutes,
     private readonly report: HealthReportService,
     private readonly lifecycle: HealthLifecycleService,
-    @Inject(OBSERVABILITY_OPTIONS)
-    private readonly options: ResolvedObservabilityOptions,
+    @Inject(HEALTH_OPTIONS)
+    private readonly options: HealthConfig,
   ) {
-    const { token } = options.health;
+    const { token } = options;
     this.authorized =
       token === undefined
         ? () => false
@@ -38,7 +38,7 @@ export class HealthEndpoints implements OnModuleInit {
   }
 
   onModuleInit(): void {
-    const { enabled, paths } = this.options.health;
+    const { enabled, paths } = this.options;
     if (!enabled) return;
     for (const kind of ['full', 'ready', 'live'] as const) {
       this.routes.register(paths[kind], (req, res) =>
@@ -82,7 +82,7 @@ export class HealthEndpoints implements OnModuleInit {
   }
 
   private detailed(req: IncomingMessage): boolean {
-    const policy = this.options.health.details;
+    const policy = this.options.details;
     return (
       policy === 'always' ||
       (policy === 'when-authorized' &&

@@ -5,9 +5,9 @@ import {
   Logger,
   type OnModuleDestroy,
 } from '@nestjs/common';
-import { messages } from '../errors/messages';
-import { OBSERVABILITY_OPTIONS } from '../observability.constants';
-import type { ResolvedObservabilityOptions } from '../options/resolved-options';
+import { messages } from '../core/messages';
+import { HEALTH_OPTIONS } from './health.constants';
+import type { HealthConfig } from './resolved-health-options';
 
 /**
  * Graceful shutdown for probes. Shutdown starts (Nest's first hook, `onModuleDestroy`)
@@ -24,8 +24,8 @@ export class HealthLifecycleService
   private shuttingDown = false;
 
   constructor(
-    @Inject(OBSERVABILITY_OPTIONS)
-    private readonly options: ResolvedObservabilityOptions,
+    @Inject(HEALTH_OPTIONS)
+    private readonly options: HealthConfig,
   ) {}
 
   /** True from the start of shutdown: readiness must fail. */
@@ -39,7 +39,7 @@ export class HealthLifecycleService
 
   async beforeApplicationShutdown(signal?: string): Promise<void> {
     this.shuttingDown = true;
-    const { enabled, drainDelayMs } = this.options.health;
+    const { enabled, drainDelayMs } = this.options;
     if (!enabled || signal === undefined || drainDelayMs === 0) return;
     this.logger.log(messages.healthDraining(drainDelayMs));
     await new Promise((resolve) => setTimeout(resolve, drainDelayMs));

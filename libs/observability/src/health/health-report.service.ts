@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { messages } from '../errors/messages';
-import { OBSERVABILITY_OPTIONS } from '../observability.constants';
-import type { ResolvedObservabilityOptions } from '../options/resolved-options';
+import { messages } from '../core/messages';
+import { HEALTH_OPTIONS } from './health.constants';
+import type { HealthConfig } from './resolved-health-options';
 import type { CheckOutcome } from './check-outcome';
 import {
   allHealthy,
@@ -30,7 +30,7 @@ export interface HealthResponse {
  */
 @Injectable()
 export class HealthReportService {
-  private readonly health: ResolvedObservabilityOptions['health'];
+  private readonly health: HealthConfig;
 
   constructor(
     private readonly postgres: PostgresHealthIndicator,
@@ -39,9 +39,9 @@ export class HealthReportService {
     private readonly smtp: SmtpHealthIndicator,
     private readonly s3: S3HealthIndicator,
     private readonly application: ApplicationHealthIndicator,
-    @Inject(OBSERVABILITY_OPTIONS) options: ResolvedObservabilityOptions,
+    @Inject(HEALTH_OPTIONS) options: HealthConfig,
   ) {
-    this.health = options.health;
+    this.health = options;
   }
 
   /** `GET /api/health/`: the guide's report; 503 when any check is unhealthy. */

@@ -1,16 +1,16 @@
-import type { ResolvedObservabilityOptions } from '../options/resolved-options';
+import type { HealthConfig } from './resolved-health-options';
 import { passwordOf } from './secret-redactor';
 
 /**
  * Every credential the options hold or point at: connection strings and their passwords,
- * the pool's and the Redis client's passwords, SMTP and S3 secrets, the health and
- * metrics tokens. The redactor masks each wherever a driver echoes it.
+ * the pool's and the Redis client's passwords, SMTP and S3 secrets, the health token and
+ * the other capabilities' secrets (the metrics token). The redactor masks each wherever a driver echoes it.
  */
-export function collectSecrets(
-  options: ResolvedObservabilityOptions,
-): string[] {
-  const { health, metrics } = options;
-  const secrets: (string | undefined)[] = [health.token];
+export function collectSecrets(health: HealthConfig): string[] {
+  const secrets: (string | undefined)[] = [
+    health.token,
+    ...health.otherSecrets,
+  ];
   const pg = health.postgres;
   if (pg) {
     secrets.push(pg.connectionString, passwordOf(pg.connectionString));
@@ -42,9 +42,6 @@ export function collectSecrets(
     health.smtp?.auth?.pass,
     health.s3?.credentials?.secretAccessKey,
   );
-  const auth = metrics.auth;
-  if (auth)
-    secrets.push('bearerToken' in auth ? auth.bearerToken : auth.password);
   return secrets.filter((s): s is string => typeof s === 'string' && s !== '');
 }
 

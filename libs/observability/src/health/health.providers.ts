@@ -1,10 +1,10 @@
 import { Logger, type Provider } from '@nestjs/common';
-import { RateLimitedLogger } from '../diagnostics/rate-limited-logger';
-import { PrsMetrics } from '../metrics/prs-metrics';
-import { OBSERVABILITY_OPTIONS } from '../observability.constants';
-import type { ResolvedObservabilityOptions } from '../options/resolved-options';
+import { RateLimitedLogger } from '../core/rate-limited-logger';
+import { HealthMetrics } from '../metrics/instruments/health-metrics';
 import { CheckRunner } from './check-runner';
 import { HealthEndpoints } from './health-endpoints';
+import { HEALTH_OPTIONS } from './health.constants';
+import type { HealthConfig } from './resolved-health-options';
 import { HealthLifecycleService } from './health-lifecycle.service';
 import { HealthReportService } from './health-report.service';
 import { collectSecrets } from './health-secrets';
@@ -32,23 +32,20 @@ export const HEALTH_EXPORTS = [
 export const HEALTH_PROVIDERS: Provider[] = [
   {
     provide: CheckRunner,
-    useFactory: (
-      options: ResolvedObservabilityOptions,
-      metrics: PrsMetrics,
-    ): CheckRunner => {
+    useFactory: (health: HealthConfig, metrics: HealthMetrics): CheckRunner => {
       const log = new RateLimitedLogger(new Logger('Observability'));
       return new CheckRunner(
-        options.health.timeoutMs,
-        options.health.cacheTtlMs,
-        new SecretRedactor(collectSecrets(options)),
+        health.timeoutMs,
+        health.cacheTtlMs,
+        new SecretRedactor(collectSecrets(health)),
         {
           record: (check, healthy, seconds) =>
-            metrics.recordHealthCheck(check, healthy, seconds),
+            metrics.record(check, healthy, seconds),
           warn: (cause, message) => log.warn(cause, message),
         },
       );
     },
-    inject: [OBSERVABILITY_OPTIONS, PrsMetrics],
+    inject: [HEALTH_OPTIONS, HealthMetrics],
   },
   ...HEALTH_EXPORTS,
   HealthEndpoints,

@@ -60,3 +60,15 @@ export interface ResolvedHealthOptions {
     | undefined;
   application: ApplicationCheck | undefined;
 }
+
+/** What the health capability is given: its options, and other secrets its bodies must hide. */
+export interface HealthConfig extends ResolvedHealthOptions {
+  /** Credentials of other capabilities (the `/metrics` token or password). */
+  readonly otherSecrets: readonly string[];
+}
+
+/** The dependency checks of the resolved options. */
+export type HealthTargets = Pick<
+  ResolvedHealthOptions,
+  'postgres' | 'redis' | 'disk' | 'smtp' | 's3' | 'application'
+>;

@@ -1,4 +1,4 @@
-import type { ConfigProblem } from '../errors/observability-config.error';
+import type { ConfigProblem } from '../core/observability-config.error';
 import { resolveModuleOptions } from '../options/validate-options';
 import { resolveHealthOptions } from './validate-health-options';
 

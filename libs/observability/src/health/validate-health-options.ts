@@ -1,7 +1,7 @@
-import type { ConfigProblem } from '../errors/observability-config.error';
+import type { ConfigProblem } from '../core/observability-config.error';
 import { DEFAULT_HEALTH_OPTIONS as D } from './health-defaults';
 import type { HealthDetailsPolicy } from './health-options.interface';
-import { OptionChecks, show } from './option-checks';
+import { OptionChecks, show } from '../core/option-checks';
 import type { ResolvedHealthOptions } from './resolved-health-options';
 import { resolveHealthTargets } from './validate-health-targets';
 

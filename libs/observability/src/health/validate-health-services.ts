@@ -5,8 +5,8 @@ import type {
   SmtpTransporterLike,
 } from './health-targets.interface';
 import { isOptionalPeerInstalled } from './optional-peer';
-import { type OptionChecks, show } from './option-checks';
-import type { HealthTargets as Targets } from './validate-health-targets';
+import { type OptionChecks, show } from '../core/option-checks';
+import type { HealthTargets as Targets } from './resolved-health-options';
 
 /** Validates `health.smtp`, `health.s3` and `health.application`. */
 export function resolveServices(

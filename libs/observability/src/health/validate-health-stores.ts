@@ -1,7 +1,7 @@
 import { DEFAULT_HEALTH_OPTIONS as D } from './health-defaults';
 import type { PgPoolLike, RedisClientLike } from './health-targets.interface';
-import { isRecord, type OptionChecks, show } from './option-checks';
-import type { HealthTargets as Targets } from './validate-health-targets';
+import { isRecord, type OptionChecks, show } from '../core/option-checks';
+import type { HealthTargets as Targets } from './resolved-health-options';
 
 /** Validates `health.postgres`, `health.redis` and `health.disk`. */
 export function resolveDataStores(

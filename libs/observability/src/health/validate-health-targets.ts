@@ -1,11 +1,6 @@
-import type { ResolvedHealthOptions } from './resolved-health-options';
+import type { HealthTargets } from './resolved-health-options';
 
-/** The dependency sections of the resolved health options. */
-export type HealthTargets = Pick<
-  ResolvedHealthOptions,
-  'postgres' | 'redis' | 'disk' | 'smtp' | 's3' | 'application'
->;
-import type { OptionChecks } from './option-checks';
+import type { OptionChecks } from '../core/option-checks';
 import { resolveDataStores } from './validate-health-stores';
 import { resolveServices } from './validate-health-services';
 

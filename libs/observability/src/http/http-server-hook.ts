@@ -1,47 +1,39 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import {
+  Inject,
   Injectable,
   Logger,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { context, type SpanContext } from '@opentelemetry/api';
-import { RateLimitedLogger } from '../diagnostics/rate-limited-logger';
-import type { RequestStore } from '../logging/request-context';
-import type { RequestScope } from '../logging/request-scope';
-import {
-  ABORTED_STATUS_CODE,
-  OTHER_METHOD,
-  UNMATCHED_ENDPOINT,
-} from '../metrics/metric-names';
-import type { PrsMetrics } from '../metrics/prs-metrics';
+import { messages } from '../core/messages';
+import { pathOf } from '../core/path-of';
+import { RateLimitedLogger } from '../core/rate-limited-logger';
 import { DirectRoutes } from './direct-routes';
-import type { PathMatcher } from './path-matcher';
-import { pathOf } from './path-of';
+import {
+  REQUEST_OBSERVERS,
+  type ObservedRequest,
+  type RequestObserver,
+} from './request-observer';
 import { createRouteResolver, type RouteResolver } from './route-template';
-import type { ServerSpan, ServerSpans } from './server-spans';
-import { KNOWN_HTTP_METHODS } from './http-methods';
 
 type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
 
-const STATUS_LABELS: string[] = Array.from({ length: 600 }, (_, code) =>
-  String(code),
-);
 const HOOKED = Symbol.for('@prs/nestjs-observability:http-hook');
 
 /**
  * Puts the SDK in front of the HTTP server's own request listener (Express's app or
  * Fastify's router), so every request is seen whatever happens inside Nest: 404s,
  * exception filters, guard rejections, aborted connections. One wrapper serves the
- * SDK's direct routes (`/metrics`, health probes) and, for every other request, starts
- * the server span, opens the logging request scope and counts the request when its
- * response closes. This costs far less than a global interceptor and needs nothing
- * from the app's middleware order.
+ * SDK's direct routes (`/metrics`, health probes) and hands every other request to the
+ * {@link RequestObserver}s the module gave it (tracing, logging, metrics), with one
+ * close listener and one route lookup per request. This costs far less than a global
+ * interceptor and needs nothing from the app's middleware order.
  *
- * Capabilities register in `onModuleInit`; the hook is installed at bootstrap, before
- * the server listens, and only when something registered.
+ * The hook is installed at bootstrap, before the server listens, and only when there
+ * is something to do: an observer or a direct route.
  */
 @Injectable()
 export class HttpServerHook
@@ -49,39 +41,19 @@ export class HttpServerHook
 {
   private readonly log = new RateLimitedLogger(new Logger('Observability'));
   private resolver: RouteResolver | undefined;
-  private metrics: { record: PrsMetrics; exclude: PathMatcher } | undefined;
-  private spans: ServerSpans | undefined;
-  private scope: RequestScope | undefined;
   private uninstall: (() => void) | undefined;
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly routes: DirectRoutes,
+    @Inject(REQUEST_OBSERVERS)
+    private readonly observers: readonly RequestObserver[],
   ) {}
-
-  /** Counts every request not in `exclude` in the HTTP metrics. */
-  countRequests(metrics: PrsMetrics, exclude: PathMatcher): void {
-    this.metrics = { record: metrics, exclude };
-  }
-
-  /** Gives every request a server span. */
-  traceRequests(spans: ServerSpans): void {
-    this.spans = spans;
-  }
-
-  /** Runs every request inside the logging request scope. */
-  scopeRequests(scope: RequestScope): void {
-    this.scope = scope;
-  }
 
   onApplicationBootstrap(): void {
     const server = this.server();
-    const active =
-      this.metrics !== undefined ||
-      this.spans !== undefined ||
-      this.scope !== undefined ||
-      this.routes.size > 0;
-    if (server === undefined || !active) return;
+    if (server === undefined) return;
+    if (this.observers.length === 0 && this.routes.size === 0) return;
     this.uninstall = this.install(server, this.resolveRoute() ?? noRoute);
   }
 
@@ -114,60 +86,30 @@ export class HttpServerHook
         : function (this: Server, req, res) {
             for (const listener of original) listener.call(this, req, res);
           };
-    const { routes, metrics, spans, scope, log } = this;
-    // Always a function of ours: `context.with(ctx, fn, thisArg)` calls `fn.bind()`, and
-    // an Express app has a `bind` of its own (it routes the HTTP BIND method).
-    const enter = function (
-      this: Server,
-      req: IncomingMessage,
-      res: ServerResponse,
-      store: RequestStore | undefined,
-    ): void {
-      if (store === undefined || scope === undefined)
-        dispatch.call(this, req, res);
-      else scope.enter(store, () => dispatch.call(this, req, res));
-    };
+    const { routes, observers, log } = this;
+    const count = observers.length;
 
-    // One close listener per request: the route is resolved once for metrics, span and log.
-    const finish = (
-      req: IncomingMessage,
-      res: ServerResponse,
-      start: number,
-      counted: boolean,
-      traced: ServerSpan | undefined,
-      logged: RequestStore | undefined,
-    ): void => {
-      let endpoint: string | undefined;
+    // Observers end in reverse order of their begin, like nested scopes.
+    const finish = (request: ObservedRequest, states: unknown[]): void => {
+      let route: string | undefined;
       try {
-        endpoint = resolveRoute(req);
-        if (counted)
-          metrics?.record.recordHttpRequest(
-            req.method !== undefined && KNOWN_HTTP_METHODS.has(req.method)
-              ? req.method
-              : OTHER_METHOD,
-            endpoint ?? UNMATCHED_ENDPOINT,
-            res.writableFinished
-              ? (STATUS_LABELS[res.statusCode] ?? String(res.statusCode))
-              : ABORTED_STATUS_CODE,
-            (performance.now() - start) / 1000,
-          );
+        route = resolveRoute(request.req);
       } catch (error) {
-        log.warn(
-          'http-metrics',
-          'Recording HTTP metrics failed; the request was not affected',
-          error,
-        );
+        log.warn('http-route', messages.routeLookupFailed(), error);
       }
-      if (logged !== undefined) scope?.end(logged, endpoint); // never throws
-      if (traced === undefined) return;
-      try {
-        spans?.end(traced, res, endpoint);
-      } catch (error) {
-        log.warn(
-          'http-spans',
-          'Ending the HTTP server span failed; the request was not affected',
-          error,
-        );
+      for (let i = count - 1; i >= 0; i--) {
+        const state = states[i];
+        if (state === undefined) continue;
+        const observer = observers[i]!;
+        try {
+          observer.end(state, request, route);
+        } catch (error) {
+          log.warn(
+            observer.label,
+            messages.observerFailed(observer.label),
+            error,
+          );
+        }
       }
     };
 
@@ -182,28 +124,65 @@ export class HttpServerHook
         direct(req, res);
         return;
       }
-      const start = performance.now();
-      const counted = metrics !== undefined && !metrics.exclude.matches(path);
-      let traced: ServerSpan | undefined;
-      if (spans !== undefined) {
+      if (count === 0) {
+        dispatch.call(this, req, res);
+        return;
+      }
+      const request: ObservedRequest = {
+        req,
+        res,
+        path,
+        start: performance.now(),
+        span: undefined,
+        spanContext: undefined,
+        context: undefined,
+      };
+      const states: unknown[] = new Array<unknown>(count);
+      let observed = false;
+      for (let i = 0; i < count; i++) {
+        const observer = observers[i]!;
         try {
-          traced = spans.start(req, path);
-          setTraceHeaders(res, traced.ids);
+          const state = observer.begin(request);
+          states[i] = state;
+          if (state !== undefined) observed = true;
         } catch (error) {
           log.warn(
-            'http-spans',
-            'Starting the HTTP server span failed; the request was not affected',
+            observer.label,
+            messages.observerFailed(observer.label),
             error,
           );
         }
       }
-      const store = scope?.begin(req, res, traced, start);
-      const logged =
-        store !== undefined && scope?.logs(path) ? store : undefined;
-      if (counted || traced !== undefined || logged !== undefined)
-        res.on('close', () => finish(req, res, start, counted, traced, logged));
-      if (traced === undefined) enter.call(this, req, res, store);
-      else context.with(traced.context, enter, this, req, res, store);
+      if (!observed) {
+        dispatch.call(this, req, res);
+        return;
+      }
+      res.on('close', () => finish(request, states));
+      const enter = (server: Server, from: number): void => {
+        for (let i = from; i < count; i++) {
+          const state = states[i];
+          const observer = observers[i]!;
+          if (state === undefined || observer.enter === undefined) continue;
+          let entered = false;
+          try {
+            observer.enter(state, () => {
+              entered = true;
+              enter(server, i + 1);
+            });
+            return;
+          } catch (error) {
+            // Thrown by the app's own listener: it propagates as it would without us.
+            if (entered) throw error;
+            log.warn(
+              observer.label,
+              messages.observerFailed(observer.label),
+              error,
+            );
+          }
+        }
+        dispatch.call(server, req, res);
+      };
+      enter(this, 0);
     };
 
     server.removeAllListeners('request');
@@ -218,20 +197,3 @@ export class HttpServerHook
 }
 
 const noRoute: RouteResolver = () => undefined;
-
-/**
- * Returns the trace id to the caller: W3C `traceresponse` (the server span's context)
- * and `X-Trace-Id` (easy to paste into Jaeger's search). Sampled-out requests carry
- * flags `00` and still get both, so a caller can quote the id.
- */
-function setTraceHeaders(
-  res: ServerResponse,
-  ids: SpanContext | undefined,
-): void {
-  if (ids === undefined) return;
-  res.setHeader(
-    'traceresponse',
-    `00-${ids.traceId}-${ids.spanId}-0${ids.traceFlags & 1}`,
-  );
-  res.setHeader('x-trace-id', ids.traceId);
-}

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { CorrelationId } from './request-context';
+import { CorrelationId } from '../core/request-context';
 
 /**
  * The caller's correlation id from the first of `headers` that carries a valid one,

@@ -3,7 +3,7 @@ import { context, isSpanContextValid, trace } from '@opentelemetry/api';
 import pino, { type Logger } from 'pino';
 import type { LogSink } from './log-sink';
 import type { LogLevelName } from './logging-options.interface';
-import { requestStorage } from './request-context';
+import { requestStorage } from '../core/request-context';
 
 /** `level` values in lines: the names the guide's Logstash pipeline matches on. */
 const LEVEL_LABELS: Record<string, string> = {

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LogPipeline } from './log-pipeline';
-import { CorrelationId } from './request-context';
+import { CorrelationId } from '../core/request-context';
 import { resolveLoggingOptions } from './validate-logging-options';
 
 describe('LogPipeline', () => {

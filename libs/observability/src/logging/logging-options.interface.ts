@@ -116,3 +116,11 @@ export interface ResolvedLoggingOptions {
   };
   userId: LogUserExtractor;
 }
+
+/** What the logging capability is given: its options, and what it shares with others. */
+export interface LoggingConfig extends ResolvedLoggingOptions {
+  /** Paths that get no request line (`http.excludePaths`). */
+  readonly notLogged: readonly string[];
+  /** `tracing.uiUrl`: error lines link to their trace there. */
+  readonly traceUiUrl: string | undefined;
+}

@@ -1,28 +1,31 @@
 import { Logger, type Provider } from '@nestjs/common';
-import { RateLimitedLogger } from '../diagnostics/rate-limited-logger';
-import { messages } from '../errors/messages';
-import { PrsMetrics } from '../metrics/prs-metrics';
-import { OBSERVABILITY_OPTIONS } from '../observability.constants';
-import type { ResolvedObservabilityOptions } from '../options/resolved-options';
+import { messages } from '../core/messages';
+import { PathMatcher } from '../core/path-matcher';
+import { RateLimitedLogger } from '../core/rate-limited-logger';
+import { LogMetrics } from '../metrics/instruments/log-metrics';
 import { LogPipeline } from './log-pipeline';
-import { LOG_PIPELINE } from './logging.constants';
+import type { LoggingConfig } from './logging-options.interface';
+import {
+  LOG_PIPELINE,
+  LOGGING_OPTIONS,
+  REQUEST_SCOPE_OBSERVER,
+} from './logging.constants';
 import { LoggingService } from './logging.service';
 import { ObservabilityLogger } from './observability-logger';
+import { RequestLog } from './request-log';
+import { RequestScope } from './request-scope';
 import { SecurityLogger } from './security-logger';
 
 /** Providers of the logging capability, registered by ObservabilityModule. */
 export const LOGGING_PROVIDERS: Provider[] = [
   {
     provide: LOG_PIPELINE,
-    useFactory: (
-      options: ResolvedObservabilityOptions,
-      metrics: PrsMetrics,
-    ) => {
+    useFactory: (config: LoggingConfig, metrics: LogMetrics) => {
       const log = new RateLimitedLogger(new Logger('Observability'));
       return new LogPipeline(
-        options.logging,
+        config,
         (destination, reason, lines, error) => {
-          metrics.recordLogRecordsDropped(destination, reason, lines);
+          metrics.recordDropped(destination, reason, lines);
           log.warn(
             `log-drop:${destination}`,
             messages.logLinesDropped(destination, reason),
@@ -30,10 +33,28 @@ export const LOGGING_PROVIDERS: Provider[] = [
           );
         },
         (error) => log.warn('log-rotate', messages.logRotationFailed(), error),
-        options.tracing.uiUrl,
+        config.traceUiUrl,
       );
     },
-    inject: [OBSERVABILITY_OPTIONS, PrsMetrics],
+    inject: [LOGGING_OPTIONS, LogMetrics],
+  },
+  {
+    // Correlation ids, request context and the request log, for every request.
+    provide: REQUEST_SCOPE_OBSERVER,
+    useFactory: (
+      config: LoggingConfig,
+      pipeline: LogPipeline,
+    ): RequestScope | null => {
+      if (!config.enabled) return null;
+      const log = new RateLimitedLogger(new Logger('Observability'));
+      return new RequestScope(
+        config,
+        new RequestLog(pipeline, config.userId, log),
+        new PathMatcher(config.notLogged),
+        log,
+      );
+    },
+    inject: [LOGGING_OPTIONS, LOG_PIPELINE],
   },
   ObservabilityLogger,
   SecurityLogger,

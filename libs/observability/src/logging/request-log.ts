@@ -1,10 +1,10 @@
-import type { RateLimitedLogger } from '../diagnostics/rate-limited-logger';
-import { messages } from '../errors/messages';
+import type { RateLimitedLogger } from '../core/rate-limited-logger';
+import { messages } from '../core/messages';
 import { fastifyRequestOf } from '../http/route-template';
-import { UNMATCHED_ENDPOINT } from '../metrics/metric-names';
+import { UNMATCHED_ENDPOINT } from '../core/metric-names';
 import type { LogPipeline, WriteLevel } from './log-pipeline';
 import type { LogUserExtractor } from './logging-options.interface';
-import type { RequestStore } from './request-context';
+import type { RequestStore } from '../core/request-context';
 
 /** `request.status` of a request whose client went away before the response finished. */
 export const ABORTED_STATUS = 499;

@@ -1,11 +1,13 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RateLimitedLogger } from '../diagnostics/rate-limited-logger';
-import { messages } from '../errors/messages';
-import type { PathMatcher } from '../http/path-matcher';
-import type { ServerSpan } from '../http/server-spans';
+import type { RateLimitedLogger } from '../core/rate-limited-logger';
+import { messages } from '../core/messages';
+import type { PathMatcher } from '../core/path-matcher';
+import type {
+  ObservedRequest,
+  RequestObserver,
+} from '../http/request-observer';
 import { correlationIdOf } from './correlation-id';
 import type { ResolvedLoggingOptions } from './logging-options.interface';
-import { requestStorage, type RequestStore } from './request-context';
+import { requestStorage, type RequestStore } from '../core/request-context';
 import type { RequestLog } from './request-log';
 
 /** Span attribute carrying the correlation id (search it in Jaeger as a tag). */
@@ -16,10 +18,12 @@ const storage = requestStorage();
 /**
  * Each request's own context: the correlation id is chosen, echoed on the response, put
  * on the server span, and reachable through `CorrelationId.current()` for everything the
- * request does; its line is written when the response closes. The HTTP server hook
- * drives it, so path, start time, span and route are worked out once per request.
+ * request does; its line is written when the response closes. It observes requests
+ * after tracing, so it reads the server span tracing started for the same request.
  */
-export class RequestScope {
+export class RequestScope implements RequestObserver<RequestStore> {
+  readonly label = 'The request context (correlation id and request log)';
+
   constructor(
     private readonly options: ResolvedLoggingOptions,
     private readonly requestLog: RequestLog,
@@ -28,24 +32,24 @@ export class RequestScope {
   ) {}
 
   /** The request's store, or `undefined` when it could not be made (logged, rate-limited). */
-  begin(
-    req: IncomingMessage,
-    res: ServerResponse,
-    traced: ServerSpan | undefined,
-    start: number,
-  ): RequestStore | undefined {
+  begin({
+    req,
+    res,
+    start,
+    span,
+    spanContext,
+  }: ObservedRequest): RequestStore | undefined {
     try {
       const { correlationHeaders, correlationResponseHeader } = this.options;
       const id = correlationIdOf(req.headers, correlationHeaders);
-      const ids = traced?.ids;
-      if (ids !== undefined)
-        traced?.span.setAttribute(CORRELATION_ID_ATTRIBUTE, id);
+      if (spanContext !== undefined)
+        span?.setAttribute(CORRELATION_ID_ATTRIBUTE, id);
       if (!res.headersSent) res.setHeader(correlationResponseHeader, id);
       return {
         correlationId: id,
         outboundHeader: correlationResponseHeader,
-        traceId: ids?.traceId,
-        spanId: ids?.spanId,
+        traceId: spanContext?.traceId,
+        spanId: spanContext?.spanId,
         req,
         res,
         start,
@@ -58,18 +62,18 @@ export class RequestScope {
     }
   }
 
-  /** Whether requests to `path` get a request line. */
-  logs(path: string): boolean {
-    return this.options.requestLog && !this.notLogged.matches(path);
-  }
-
   /** Runs `next` with `store` as the current request. */
   enter(store: RequestStore, next: () => void): void {
     storage.run(store, next);
   }
 
-  /** Writes the request line once the response closed. */
-  end(store: RequestStore, route: string | undefined): void {
-    this.requestLog.write(store, route);
+  /** Writes the request line once the response closed, unless the path is not logged. */
+  end(
+    store: RequestStore,
+    request: ObservedRequest,
+    route: string | undefined,
+  ): void {
+    if (this.options.requestLog && !this.notLogged.matches(request.path))
+      this.requestLog.write(store, route);
   }
 }

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { LogPipeline, WriteLevel } from './log-pipeline';
 import { LOG_PIPELINE } from './logging.constants';
-import { requestStorage } from './request-context';
-import { pathOf } from '../http/path-of';
+import { requestStorage } from '../core/request-context';
+import { pathOf } from '../core/path-of';
 import { sanitize } from './sanitize';
 
 /** Details of a security event; values are redacted and capped like any logged field. */

@@ -1,4 +1,4 @@
-import type { ConfigProblem } from '../errors/observability-config.error';
+import type { ConfigProblem } from '../core/observability-config.error';
 import { isTrustEntry } from './client-ip';
 import {
   DEFAULT_LOGGING_OPTIONS as D,

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { MetricsAuthOptions } from '../options/observability-options.interface';
+import type { MetricsAuthOptions } from './metrics-options.interface';
 
 /** Checks an `Authorization` header against the configured credentials in constant time. */
 export type AuthorizationCheck = (header: string | undefined) => boolean;

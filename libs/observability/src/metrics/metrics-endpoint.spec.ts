@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { Logger } from '@nestjs/common';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
-import { RateLimitedLogger } from '../diagnostics/rate-limited-logger';
+import { RateLimitedLogger } from '../core/rate-limited-logger';
 import { MetricsEndpoint } from './metrics-endpoint';
 
 describe('MetricsEndpoint', () => {

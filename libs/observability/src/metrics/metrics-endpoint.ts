@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
 import type { MetricReader } from '@opentelemetry/sdk-metrics';
-import type { RateLimitedLogger } from '../diagnostics/rate-limited-logger';
-import { messages } from '../errors/messages';
-import type { MetricsAuthOptions } from '../options/observability-options.interface';
+import type { RateLimitedLogger } from '../core/rate-limited-logger';
+import { messages } from '../core/messages';
+import type { MetricsAuthOptions } from './metrics-options.interface';
 import { authChallenge, createAuthorizationCheck } from './metrics-auth';
 
 const CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';

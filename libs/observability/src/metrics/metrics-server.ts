@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { messages } from '../errors/messages';
-import { pathOf } from '../http/path-of';
-import type { PathMatcher } from '../http/path-matcher';
+import { messages } from '../core/messages';
+import { pathOf } from '../core/path-of';
+import type { PathMatcher } from '../core/path-matcher';
 import type { MetricsEndpoint } from './metrics-endpoint';
 
 /**

@@ -1,13 +1,11 @@
 import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { metrics } from '@opentelemetry/api';
-import {
-  OBSERVABILITY_OPTIONS,
-  OBSERVABILITY_SDK,
-} from '../observability.constants';
-import type { ResolvedObservabilityOptions } from '../options/resolved-options';
-import { PACKAGE_NAME, PACKAGE_VERSION } from '../package-info';
+import { PACKAGE_NAME, PACKAGE_VERSION } from '../core/package-info';
 import type { RunningSdk } from '../sdk/running-sdk';
+import { OBSERVABILITY_SDK } from '../sdk/sdk.constants';
+import type { MetricsConfig } from './metrics-options.interface';
+import { METRICS_OPTIONS } from './metrics.constants';
 
 /**
  * Process and Node.js runtime metrics under the names Prometheus users know from
@@ -20,10 +18,10 @@ export class RuntimeMetrics implements OnApplicationShutdown {
   private readonly loopDelay: IntervalHistogram | undefined;
 
   constructor(
-    @Inject(OBSERVABILITY_OPTIONS) options: ResolvedObservabilityOptions,
+    @Inject(METRICS_OPTIONS) options: MetricsConfig,
     @Inject(OBSERVABILITY_SDK) sdk: RunningSdk,
   ) {
-    if (!options.metrics.enabled || sdk.metricReader === undefined) return;
+    if (!options.enabled || sdk.metricReader === undefined) return;
     const meter = metrics.getMeter(PACKAGE_NAME, PACKAGE_VERSION);
     const loopDelay = (this.loopDelay = monitorEventLoopDelay({
       resolution: 20,

@@ -1,24 +1,16 @@
-import type { ResolvedHealthOptions } from '../health/resolved-health-options';
-import type { MetricsAuthOptions } from './observability-options.interface';
-import type { ResolvedBusinessEventsOptions } from '../business-events/business-events-options.interface';
 import type { ResolvedActiveUsersOptions } from '../active-users/active-users-options.interface';
+import type { ResolvedBusinessEventsOptions } from '../business-events/business-events-options.interface';
+import type { ResolvedHealthOptions } from '../health/resolved-health-options';
 import type { ResolvedLoggingOptions } from '../logging/logging-options.interface';
+import type {
+  ResolvedHttpMetricsOptions,
+  ResolvedMetricsOptions,
+} from '../metrics/metrics-options.interface';
 
 /** Module options after validation, with every default applied. */
 export interface ResolvedObservabilityOptions {
-  metrics: {
-    enabled: boolean;
-    prefix: string;
-    path: string;
-    port: number | undefined;
-    host: string;
-    auth: MetricsAuthOptions | undefined;
-    seriesLimit: number;
-  };
-  http: {
-    durationBuckets: number[];
-    excludePaths: string[];
-  };
+  metrics: ResolvedMetricsOptions;
+  http: ResolvedHttpMetricsOptions;
   businessEvents: ResolvedBusinessEventsOptions;
   activeUsers: ResolvedActiveUsersOptions;
   health: ResolvedHealthOptions;

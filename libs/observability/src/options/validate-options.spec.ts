@@ -1,4 +1,4 @@
-import { ObservabilityConfigError } from '../errors/observability-config.error';
+import { ObservabilityConfigError } from '../core/observability-config.error';
 import { DEFAULT_OPTIONS } from './default-options';
 import { resolveModuleOptions } from './validate-options';
 

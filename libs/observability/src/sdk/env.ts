@@ -1,4 +1,4 @@
-import type { ConfigProblem } from '../errors/observability-config.error';
+import type { ConfigProblem } from '../core/observability-config.error';
 
 /** The process environment, or a stand-in in tests. */
 export type Env = Readonly<Record<string, string | undefined>>;

@@ -1,5 +1,5 @@
 import type { MetricReader } from '@opentelemetry/sdk-metrics';
-import type { MetricTallies } from '../metrics/metric-tallies';
+import type { MetricTallies } from '../core/metric-tallies';
 import type { DiagnosticReporter, TelemetryStats } from './diagnostics';
 import type { RecordHub } from './record-hub';
 import type { ResolvedSdkOptions } from './sdk-options';

@@ -1,4 +1,4 @@
-import { ObservabilityConfigError } from '../errors/observability-config.error';
+import { ObservabilityConfigError } from '../core/observability-config.error';
 import { resolveSdkOptions } from './sdk-options';
 
 describe('resolveSdkOptions precedence: option > OTEL_* > default', () => {

@@ -1,7 +1,7 @@
 import {
   ObservabilityConfigError,
   type ConfigProblem,
-} from '../errors/observability-config.error';
+} from '../core/observability-config.error';
 import { type Env, nonEmpty, parseBooleanEnv, resourceAttribute } from './env';
 import {
   type ResolvedTraceOptions,

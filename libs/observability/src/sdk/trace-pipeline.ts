@@ -13,12 +13,12 @@ import {
 import { OTLPTraceExporter as OTLPJsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { JaegerPropagator } from '@opentelemetry/propagator-jaeger';
 import { tracing } from '@opentelemetry/sdk-node';
-import { messages } from '../errors/messages';
-import { ObservabilityConfigError } from '../errors/observability-config.error';
+import { messages } from '../core/messages';
+import { ObservabilityConfigError } from '../core/observability-config.error';
 import { CountingBatchSpanProcessor } from './counting-batch-span-processor';
 import type { DiagnosticReporter, TelemetryStats } from './diagnostics';
 import { MonitoredSpanExporter } from './monitored-span-exporter';
-import { OtlpProtoSpanExporter } from './otlp-proto-span-exporter';
+import { OtlpProtoSpanExporter } from './otlp/otlp-proto-span-exporter';
 import type { ResolvedTraceOptions } from './trace-options';
 
 /** ParentBased(TraceIdRatio), or the ratio alone when the sampler asked for no parent. */

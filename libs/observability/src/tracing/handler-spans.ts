@@ -2,8 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { DiscoveryService } from '@nestjs/core';
 import { trace } from '@opentelemetry/api';
-import { OBSERVABILITY_SDK } from '../observability.constants';
-import { PACKAGE_NAME, PACKAGE_VERSION } from '../package-info';
+import { OBSERVABILITY_SDK } from '../sdk/sdk.constants';
+import { PACKAGE_NAME, PACKAGE_VERSION } from '../core/package-info';
 import type { RunningSdk } from '../sdk/running-sdk';
 import { isWrappedHandler, wrapHandler } from './handler-span.wrapper';
 

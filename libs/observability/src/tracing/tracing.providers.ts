@@ -1,11 +1,30 @@
 import type { Provider } from '@nestjs/common';
-import { RuntimeMetrics } from '../metrics/runtime-metrics';
+import { trace } from '@opentelemetry/api';
+import { PACKAGE_NAME, PACKAGE_VERSION } from '../core/package-info';
+import type { RunningSdk } from '../sdk/running-sdk';
+import { OBSERVABILITY_SDK } from '../sdk/sdk.constants';
 import { HandlerSpans } from './handler-spans';
-import { SdkAttachment } from './sdk-attachment.service';
+import { ServerSpanObserver } from './server-span.observer';
+import { ServerSpans } from './server-spans';
+import { SERVER_SPAN_OBSERVER } from './tracing.constants';
 
-/** Providers of tracing and of the SDK's own metrics, registered by ObservabilityModule. */
+/** Providers of tracing, registered by ObservabilityModule. */
 export const TRACING_PROVIDERS: Provider[] = [
   HandlerSpans,
-  SdkAttachment,
-  RuntimeMetrics,
+  {
+    provide: SERVER_SPAN_OBSERVER,
+    useFactory: (sdk: RunningSdk): ServerSpanObserver | null => {
+      const { traces, instrumentations } = sdk.options;
+      const traced =
+        sdk.metricReader !== undefined &&
+        traces.exporter !== 'none' &&
+        instrumentations.http;
+      return traced
+        ? new ServerSpanObserver(
+            new ServerSpans(trace.getTracer(PACKAGE_NAME, PACKAGE_VERSION)),
+          )
+        : null;
+    },
+    inject: [OBSERVABILITY_SDK],
+  },
 ];

@@ -3,8 +3,8 @@ import {
   type HealthIndicatorResult,
   HealthIndicatorService,
 } from '@nestjs/terminus';
-import { OBSERVABILITY_OPTIONS } from '../../observability.constants';
-import type { ResolvedObservabilityOptions } from '../../options/resolved-options';
+import { HEALTH_OPTIONS } from '../health.constants';
+import type { HealthConfig } from '../resolved-health-options';
 import { CheckRunner } from '../check-runner';
 import { HEALTH_CHECKS } from '../health-checks';
 import { ApplicationProbe } from '../probes/application.probe';
@@ -26,9 +26,9 @@ export class ApplicationHealthIndicator extends ProbeHealthIndicator {
   constructor(
     indicators: HealthIndicatorService,
     runner: CheckRunner,
-    @Inject(OBSERVABILITY_OPTIONS) options: ResolvedObservabilityOptions,
+    @Inject(HEALTH_OPTIONS) options: HealthConfig,
   ) {
-    const target = new ApplicationProbe(options.health.application);
+    const target = new ApplicationProbe(options.application);
     super(
       indicators,
       runner,

@@ -3,8 +3,8 @@ import {
   type HealthIndicatorResult,
   HealthIndicatorService,
 } from '@nestjs/terminus';
-import { OBSERVABILITY_OPTIONS } from '../../observability.constants';
-import type { ResolvedObservabilityOptions } from '../../options/resolved-options';
+import { HEALTH_OPTIONS } from '../health.constants';
+import type { HealthConfig } from '../resolved-health-options';
 import { CheckRunner } from '../check-runner';
 import { HEALTH_CHECKS } from '../health-checks';
 import { DiskProbe } from '../probes/disk.probe';
@@ -26,9 +26,9 @@ export class DiskSpaceHealthIndicator extends ProbeHealthIndicator {
   constructor(
     indicators: HealthIndicatorService,
     runner: CheckRunner,
-    @Inject(OBSERVABILITY_OPTIONS) options: ResolvedObservabilityOptions,
+    @Inject(HEALTH_OPTIONS) options: HealthConfig,
   ) {
-    const config = options.health.disk;
+    const config = options.disk;
     const target = config && new DiskProbe(config);
     super(
       indicators,

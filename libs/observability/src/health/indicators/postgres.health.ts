@@ -3,8 +3,8 @@ import {
   type HealthIndicatorResult,
   HealthIndicatorService,
 } from '@nestjs/terminus';
-import { OBSERVABILITY_OPTIONS } from '../../observability.constants';
-import type { ResolvedObservabilityOptions } from '../../options/resolved-options';
+import { HEALTH_OPTIONS } from '../health.constants';
+import type { HealthConfig } from '../resolved-health-options';
 import { CheckRunner } from '../check-runner';
 import { HEALTH_CHECKS } from '../health-checks';
 import { PostgresProbe } from '../probes/postgres.probe';
@@ -25,9 +25,9 @@ export class PostgresHealthIndicator extends ProbeHealthIndicator {
   constructor(
     indicators: HealthIndicatorService,
     runner: CheckRunner,
-    @Inject(OBSERVABILITY_OPTIONS) options: ResolvedObservabilityOptions,
+    @Inject(HEALTH_OPTIONS) options: HealthConfig,
   ) {
-    const { postgres: config, timeoutMs } = options.health;
+    const { postgres: config, timeoutMs } = options;
     const target = config && new PostgresProbe(config, timeoutMs);
     super(
       indicators,

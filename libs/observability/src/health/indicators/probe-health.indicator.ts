@@ -3,7 +3,7 @@ import type {
   HealthIndicatorResult,
   HealthIndicatorService,
 } from '@nestjs/terminus';
-import { messages } from '../../errors/messages';
+import { messages } from '../../core/messages';
 import type { CheckOutcome, CheckSpec, Probe } from '../check-outcome';
 import type { CheckRunner } from '../check-runner';
 

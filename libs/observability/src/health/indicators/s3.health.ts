@@ -3,8 +3,8 @@ import {
   type HealthIndicatorResult,
   HealthIndicatorService,
 } from '@nestjs/terminus';
-import { OBSERVABILITY_OPTIONS } from '../../observability.constants';
-import type { ResolvedObservabilityOptions } from '../../options/resolved-options';
+import { HEALTH_OPTIONS } from '../health.constants';
+import type { HealthConfig } from '../resolved-health-options';
 import { CheckRunner } from '../check-runner';
 import { HEALTH_CHECKS } from '../health-checks';
 import { S3Probe } from '../probes/s3.probe';
@@ -25,9 +25,9 @@ export class S3HealthIndicator extends ProbeHealthIndicator {
   constructor(
     indicators: HealthIndicatorService,
     runner: CheckRunner,
-    @Inject(OBSERVABILITY_OPTIONS) options: ResolvedObservabilityOptions,
+    @Inject(HEALTH_OPTIONS) options: HealthConfig,
   ) {
-    const { s3: config, timeoutMs } = options.health;
+    const { s3: config, timeoutMs } = options;
     const target = config && new S3Probe(config, timeoutMs);
     super(
       indicators,

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { messages } from '../../errors/messages';
+import { messages } from '../../core/messages';
 import type { ProbeResult } from '../check-outcome';
 import type { SmtpTransporterLike } from '../health-targets.interface';
 import { isOptionalPeerInstalled, loadOptionalPeer } from '../optional-peer';

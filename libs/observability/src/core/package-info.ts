@@ -7,9 +7,9 @@ interface PackageJson {
 }
 
 // Read at runtime rather than imported: `package.json` sits outside `rootDir`,
-// and this path is the same from `src/` (ts-jest) and from `dist/` (published).
+// and this path is the same from `src/core/` (ts-jest) and `dist/core/` (published).
 const pkg = JSON.parse(
-  readFileSync(join(__dirname, '..', 'package.json'), 'utf8'),
+  readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8'),
 ) as PackageJson;
 
 /** The npm package name, used as the OpenTelemetry instrumentation scope. */

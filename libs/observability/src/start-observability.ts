@@ -9,32 +9,32 @@ import {
   ATTR_SERVICE_NAME,
   ATTR_SERVICE_VERSION,
 } from '@opentelemetry/semantic-conventions';
-import { MetricTallies } from '../metrics/metric-tallies';
-import { DiagnosticReporter, type TelemetryStats } from './diagnostics';
+import { MetricTallies } from './core/metric-tallies';
+import { DiagnosticReporter, type TelemetryStats } from './sdk/diagnostics';
 import {
   createInstrumentations,
   silenceInstrumentationMetrics,
-} from './instrumentations';
-import { registerLoaderHook } from './loader-hook';
-import { RecordHub } from './record-hub';
+} from './instrumentation/instrumentations';
+import { registerLoaderHook } from './instrumentation/loader-hook';
+import { RecordHub } from './sdk/record-hub';
 import {
   getRunningSdk,
   setRunningSdk,
   type CacheRecord,
   type QueryRecord,
   type RunningSdk,
-} from './running-sdk';
+} from './sdk/running-sdk';
 import {
   resolveSdkOptions,
   type ResolvedSdkOptions,
   type StartObservabilityOptions,
-} from './sdk-options';
-import { shutdownSdk } from './shutdown';
+} from './sdk/sdk-options';
+import { shutdownSdk } from './sdk/shutdown';
 import {
   createPropagator,
   createSampler,
   createSpanProcessors,
-} from './trace-pipeline';
+} from './sdk/trace-pipeline';
 
 /** How long shutdown waits for the last export unless told otherwise. */
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 5_000;

@@ -3,9 +3,9 @@ import {
   InstrumentationBase,
   InstrumentationNodeModuleDefinition,
 } from '@opentelemetry/instrumentation';
-import { PACKAGE_NAME, PACKAGE_VERSION } from '../package-info';
-import { chainPatch, chainUnpatch } from '../sdk/chain-patch';
-import type { CacheRecord } from '../sdk/running-sdk';
+import { PACKAGE_NAME, PACKAGE_VERSION } from '../../core/package-info';
+import { chainPatch, chainUnpatch } from '../chain-patch';
+import type { CacheRecord } from '../../sdk/running-sdk';
 
 const proto = (redis: RedisClass) =>
   redis.prototype as unknown as Record<string, unknown>;

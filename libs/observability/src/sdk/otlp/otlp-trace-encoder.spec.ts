@@ -17,7 +17,7 @@ import {
   SimpleSpanProcessor,
   type SpanLimits,
 } from '@opentelemetry/sdk-trace-base';
-import { otlpTypes } from '../../../../test/support/trace-receivers/otlp-decode';
+import { otlpTypes } from '../../../../../test/support/trace-receivers/otlp-decode';
 import { TraceRequestEncoder } from './otlp-trace-encoder';
 
 const encoder = new TraceRequestEncoder();

@@ -1,4 +1,4 @@
-import type { ConfigProblem } from '../errors/observability-config.error';
+import type { ConfigProblem } from './observability-config.error';
 
 /** Small validators shared by the health option checks; each pushes `path: message` problems. */
 export class OptionChecks {

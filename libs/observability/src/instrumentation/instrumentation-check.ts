@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { isInstrumented } from '../sdk/chain-patch';
+import { isInstrumented } from './chain-patch';
 import type { InstrumentationName } from '../sdk/sdk-options';
 
 interface Probe {

@@ -1,4 +1,4 @@
-import { README_URL } from '../package-info';
+import { README_URL } from './package-info';
 
 /** Every user-facing error text lives here so wording stays consistent and tested. */
 export const messages = {
@@ -61,6 +61,10 @@ export const messages = {
     'Rotating a log file failed; logging continues into the current file. Check the permissions of its directory',
   requestContextFailed: (): string =>
     'Setting up the request context (correlation id) failed; the request was served without it',
+  observerFailed: (label: string): string =>
+    `${label} failed; the request was not affected`,
+  routeLookupFailed: (): string =>
+    'Looking up the route template failed; the request was recorded as unmatched',
   requestLogFailed: (): string =>
     'Writing the request log line failed; the request was not affected',
 } as const;

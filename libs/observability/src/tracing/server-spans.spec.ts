@@ -8,7 +8,7 @@ import {
   type ReadableSpan,
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
-import { pathOf } from './path-of';
+import { pathOf } from '../core/path-of';
 import { ServerSpans } from './server-spans';
 
 const ROUTES: Record<string, string> = { '/deals/7': '/deals/:id' };

@@ -9,7 +9,7 @@ import {
   type MetricData,
   type MetricProducer,
 } from '@opentelemetry/sdk-metrics';
-import { PACKAGE_NAME, PACKAGE_VERSION } from '../package-info';
+import { PACKAGE_NAME, PACKAGE_VERSION } from './package-info';
 
 /** What a tallied instrument is called and says of itself on `/metrics`. */
 export interface TallyDescriptor {

@@ -9,7 +9,7 @@ import {
   propagateCorrelationId,
   propagateToFetch,
 } from './outbound-correlation';
-import { CorrelationId } from './request-context';
+import { CorrelationId } from '../core/request-context';
 
 describe('outbound correlation ids', () => {
   let server: Server;

@@ -1,6 +1,6 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { ClientRequest, type IncomingMessage } from 'node:http';
-import { requestStorage } from './request-context';
+import { requestStorage } from '../core/request-context';
 
 const storage = requestStorage();
 const UNDICI_REQUEST_CREATE = 'undici:request:create';

@@ -11,11 +11,11 @@ import {
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
-import { IORedisMetricsInstrumentation } from '../cache/ioredis-metrics.instrumentation';
-import { PgQueryMetricsInstrumentation } from '../database/pg-query-metrics.instrumentation';
-import { sanitizeSql } from '../database/sql-statement';
-import { propagateCorrelationId } from '../logging/outbound-correlation';
-import type { RunningSdk } from './running-sdk';
+import { IORedisMetricsInstrumentation } from './ioredis/ioredis-metrics.instrumentation';
+import { PgQueryMetricsInstrumentation } from './pg/pg-query-metrics.instrumentation';
+import { sanitizeSql } from './pg/sql-statement';
+import { propagateCorrelationId } from './outbound-correlation';
+import type { RunningSdk } from '../sdk/running-sdk';
 
 const NOOP_METER_PROVIDER: MeterProvider = {
   getMeter: () => createNoopMeter(),

@@ -3,9 +3,9 @@ import {
   InstrumentationBase,
   InstrumentationNodeModuleDefinition,
 } from '@opentelemetry/instrumentation';
-import { PACKAGE_NAME, PACKAGE_VERSION } from '../package-info';
-import type { QueryRecord } from '../sdk/running-sdk';
-import { chainPatch, chainUnpatch } from '../sdk/chain-patch';
+import { PACKAGE_NAME, PACKAGE_VERSION } from '../../core/package-info';
+import type { QueryRecord } from '../../sdk/running-sdk';
+import { chainPatch, chainUnpatch } from '../chain-patch';
 import { classifySql } from './sql-statement';
 
 const proto = (pg: PgModule) =>

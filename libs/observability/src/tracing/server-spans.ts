@@ -13,7 +13,7 @@ import {
   trace,
   type Tracer,
 } from '@opentelemetry/api';
-import { KNOWN_HTTP_METHODS } from './http-methods';
+import { KNOWN_HTTP_METHODS } from '../core/http-methods';
 
 /** A started server span and the context the request runs in. */
 export interface ServerSpan {

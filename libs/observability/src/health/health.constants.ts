@@ -1,0 +1,2 @@
+/** Injection token of the health options slice ({@link HealthConfig}). */
+export const HEALTH_OPTIONS = 'OBSERVABILITY:HEALTH_OPTIONS';

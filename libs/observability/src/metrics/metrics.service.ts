@@ -1,0 +1,84 @@
+import type { Server } from 'node:http';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
+import { messages } from '../core/messages';
+import { PathMatcher } from '../core/path-matcher';
+import { RateLimitedLogger } from '../core/rate-limited-logger';
+import { DirectRoutes } from '../http/direct-routes';
+import type { RunningSdk } from '../sdk/running-sdk';
+import { OBSERVABILITY_SDK } from '../sdk/sdk.constants';
+import { MetricsEndpoint } from './metrics-endpoint';
+import type { MetricsConfig } from './metrics-options.interface';
+import { boundPort, startMetricsServer } from './metrics-server';
+import { METRICS_OPTIONS } from './metrics.constants';
+
+/**
+ * Serves `GET /metrics`: at the app's HTTP server through the hook's direct routes
+ * (outside the global prefix and guards), or on its own port when one is configured.
+ */
+@Injectable()
+export class MetricsService
+  implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown
+{
+  private readonly logger = new Logger('Observability');
+  private metricsServer: Server | undefined;
+  private endpoint: MetricsEndpoint | undefined;
+
+  constructor(
+    @Inject(METRICS_OPTIONS) private readonly config: MetricsConfig,
+    @Inject(OBSERVABILITY_SDK) private readonly sdk: RunningSdk,
+    private readonly routes: DirectRoutes,
+  ) {}
+
+  onModuleInit(): void {
+    const { config } = this;
+    if (this.sdk.metricReader === undefined) {
+      if (config.enabled) this.logger.warn(messages.sdkDisabled());
+      return;
+    }
+    if (!config.enabled) return;
+    const endpoint = (this.endpoint = new MetricsEndpoint(
+      this.sdk.metricReader,
+      config.auth,
+      new RateLimitedLogger(this.logger),
+    ));
+    if (config.port === undefined)
+      this.routes.register(config.path, (req, res) =>
+        endpoint.handle(req, res),
+      );
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const { config } = this;
+    if (this.endpoint === undefined || config.port === undefined) return;
+    this.metricsServer = await startMetricsServer(
+      config.host,
+      config.port,
+      new PathMatcher([config.path]),
+      this.endpoint,
+    );
+    this.logger.log(
+      `Prometheus metrics at http://${config.host}:${boundPort(this.metricsServer)}${config.path}`,
+    );
+  }
+
+  /** The dedicated metrics port actually bound, when one is configured. */
+  get metricsPort(): number | undefined {
+    return this.metricsServer ? boundPort(this.metricsServer) : undefined;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    const server = this.metricsServer;
+    this.metricsServer = undefined;
+    if (server) {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  }
+}
