@@ -53,6 +53,7 @@ export class HttpServerHook
   onApplicationBootstrap(): void {
     const server = this.server();
     if (server === undefined) return;
+    if (this.uninstall !== undefined) return;
     if (this.observers.length === 0 && this.routes.size === 0) return;
     this.uninstall = this.install(server, this.resolveRoute() ?? noRoute);
   }
@@ -164,20 +165,27 @@ export class HttpServerHook
           const observer = observers[i]!;
           if (state === undefined || observer.enter === undefined) continue;
           let entered = false;
+          let inner: { error: unknown } | undefined;
           try {
             observer.enter(state, () => {
               entered = true;
-              enter(server, i + 1);
+              try {
+                enter(server, i + 1);
+              } catch (error) {
+                inner = { error };
+                throw error;
+              }
             });
             return;
           } catch (error) {
             // Thrown by the app's own listener: it propagates as it would without us.
-            if (entered) throw error;
+            if (inner !== undefined && inner.error === error) throw error;
             log.warn(
               observer.label,
               messages.observerFailed(observer.label),
               error,
             );
+            if (entered) return; // the request ran; the observer failed after it
           }
         }
         dispatch.call(server, req, res);
