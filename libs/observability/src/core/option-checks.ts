@@ -1,19 +1,45 @@
 import type { ConfigProblem } from './observability-config.error';
 
-/** Small validators shared by the health option checks; each pushes `path: message` problems. */
+/**
+ * The checks every option validator shares. Each pushes a `path: message` problem and
+ * returns a usable value (meaningful only when no problem was pushed). `undefined`
+ * takes the fallback; a caller that also defaults `null` passes `value ?? fallback`.
+ */
 export class OptionChecks {
-  constructor(readonly problems: ConfigProblem[]) {}
+  /**
+   * `functionSource`: show a function value by its source text, not as 'a function'
+   * (how the logging, business-events and active-users sections have always shown one).
+   */
+  constructor(
+    readonly problems: ConfigProblem[],
+    private readonly style: { functionSource?: boolean } = {},
+  ) {}
 
   push(path: string, message: string): void {
     this.problems.push({ path, message });
   }
 
-  /** Reports keys outside `known` under `path`. */
+  /** Pushes the problem unless `ok`; returns `ok`. */
+  check(ok: boolean, path: string, message: string): boolean {
+    if (!ok) this.push(path, message);
+    return ok;
+  }
+
+  /** Shows an offending (non-secret) value, shortened. */
+  show(value: unknown): string {
+    if (typeof value === 'function' && !this.style.functionSource)
+      return 'a function';
+    const text = JSON.stringify(value);
+    if (text === undefined) return String(value);
+    return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  }
+
+  /** Reports keys outside `known` under `path` (`''`: the root). */
   knownKeys(value: object, path: string, known: readonly string[]): void {
     for (const key of Object.keys(value)) {
       if (!known.includes(key)) {
         this.push(
-          `${path}.${key}`,
+          path === '' ? key : `${path}.${key}`,
           `unknown option (known: ${known.join(', ')})`,
         );
       }
@@ -41,26 +67,20 @@ export class OptionChecks {
     return value === true;
   }
 
-  integer(
+  integer<F extends number | undefined>(
     value: unknown,
-    fallback: number,
+    fallback: F,
     path: string,
     min: number,
     max: number,
-  ): number {
+  ): number | F {
     if (value === undefined) return fallback;
-    if (!(
-      Number.isInteger(value) &&
-      (value as number) >= min &&
-      (value as number) <= max
-    )) {
-      this.push(
-        path,
-        `must be an integer from ${min} to ${max} (got ${show(value)})`,
-      );
-      return fallback;
-    }
-    return value as number;
+    const ok = this.check(
+      isIntIn(value, min, max),
+      path,
+      `must be an integer from ${min} to ${max} (got ${this.show(value)})`,
+    );
+    return ok ? (value as number) : fallback;
   }
 
   /** A non-empty string; `secret` values are never echoed in the problem. */
@@ -74,7 +94,7 @@ export class OptionChecks {
     if (typeof value !== 'string' || value.trim() === '') {
       this.push(
         path,
-        `must be a non-empty string${secret ? '' : ` (got ${show(value)})`}`,
+        `must be a non-empty string${secret ? '' : ` (got ${this.show(value)})`}`,
       );
       return fallback;
     }
@@ -89,6 +109,17 @@ export class OptionChecks {
     return value === undefined
       ? undefined
       : this.string(value, '', path, secret) || undefined;
+  }
+
+  /** An HTTP route such as `/metrics` or `/health/ready`. */
+  routePath(value: unknown, fallback: string, path: string): string {
+    if (value === undefined) return fallback;
+    const ok = this.check(
+      typeof value === 'string' && /^\/[^\s?#]*$/.test(value) && value !== '/',
+      path,
+      `must start with "/", not be "/" and contain no spaces, "?" or "#" (got ${this.show(value)})`,
+    );
+    return ok ? (value as string) : fallback;
   }
 
   /** An object with the named function members (a client); never echoed. */
@@ -110,14 +141,20 @@ export class OptionChecks {
   }
 }
 
+/** Whether `value` is a plain object (not null, not an array). */
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Shows an offending (non-secret) value, shortened. */
-export function show(value: unknown): string {
-  if (typeof value === 'function') return 'a function';
-  const text = JSON.stringify(value);
-  if (text === undefined) return String(value);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+/** Whether `value` is an integer in `[min, max]`. */
+export function isIntIn(
+  value: unknown,
+  min: number,
+  max: number,
+): value is number {
+  return (
+    Number.isInteger(value) &&
+    (value as number) >= min &&
+    (value as number) <= max
+  );
 }

@@ -7,6 +7,17 @@ export interface ProbeResult {
 /** One probe run; `signal` aborts when the check times out. Throwing means `down`. */
 export type Probe = (signal: AbortSignal) => Promise<ProbeResult>;
 
+/**
+ * A dependency probe behind an indicator: `run` is one {@link Probe} run. A probe that
+ * owns a client loads it in `prepare` at bootstrap (an optional peer loads then, not
+ * during the first probe) and releases it in `close` at shutdown.
+ */
+export interface ProbeTarget {
+  run: Probe;
+  prepare?(): Promise<void>;
+  close?(): Promise<void>;
+}
+
 /** A check as the endpoints and metrics name it, with its failure wording. */
 export interface CheckSpec {
   /** `check` label and report key: `database`, `cache`, `disk`, `email`, `s3`, `application`. */

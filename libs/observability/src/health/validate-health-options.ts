@@ -1,7 +1,7 @@
 import type { ConfigProblem } from '../core/observability-config.error';
 import { DEFAULT_HEALTH_OPTIONS as D } from './health-defaults';
 import type { HealthDetailsPolicy } from './health-options.interface';
-import { OptionChecks, show } from '../core/option-checks';
+import { OptionChecks } from '../core/option-checks';
 import type { ResolvedHealthOptions } from './resolved-health-options';
 import { resolveHealthTargets } from './validate-health-targets';
 
@@ -27,7 +27,6 @@ const DETAILS: readonly HealthDetailsPolicy[] = [
   'when-authorized',
   'always',
 ];
-const PATH_RE = /^\/[^\s?#]*$/;
 
 /**
  * Validates the `health` section, pushing every problem as `health.<path>: message`,
@@ -45,9 +44,9 @@ export function resolveHealthOptions(
   const pathsIn =
     c.section(h.paths, 'health.paths', ['full', 'ready', 'live']) ?? {};
   const paths = {
-    full: probePath(c, pathsIn.full, D.paths.full, 'full'),
-    ready: probePath(c, pathsIn.ready, D.paths.ready, 'ready'),
-    live: probePath(c, pathsIn.live, D.paths.live, 'live'),
+    full: c.routePath(pathsIn.full, D.paths.full, 'health.paths.full'),
+    ready: c.routePath(pathsIn.ready, D.paths.ready, 'health.paths.ready'),
+    live: c.routePath(pathsIn.live, D.paths.live, 'health.paths.live'),
   };
   const seen = new Map<string, string>();
   for (const [name, path] of Object.entries(paths)) {
@@ -57,7 +56,7 @@ export function resolveHealthOptions(
     if (other !== undefined)
       c.push(
         `health.paths.${name}`,
-        `must differ from health.paths.${other} (both ${show(bare)})`,
+        `must differ from health.paths.${other} (both ${c.show(bare)})`,
       );
     else if (
       typeof metricsPath === 'string' &&
@@ -65,7 +64,7 @@ export function resolveHealthOptions(
     ) {
       c.push(
         `health.paths.${name}`,
-        `must differ from metrics.path (both ${show(bare)})`,
+        `must differ from metrics.path (both ${c.show(bare)})`,
       );
     }
     seen.set(bare, name);
@@ -102,7 +101,7 @@ export function resolveHealthOptions(
   if (!DETAILS.includes(details as HealthDetailsPolicy)) {
     c.push(
       'health.details',
-      `must be one of ${DETAILS.map((d) => `"${d}"`).join(', ')} (got ${show(details)})`,
+      `must be one of ${DETAILS.map((d) => `"${d}"`).join(', ')} (got ${c.show(details)})`,
     );
   }
   return {
@@ -123,21 +122,4 @@ export function resolveHealthOptions(
     version: c.string(h.version, D.version, 'health.version'),
     ...resolveHealthTargets(h, c),
   };
-}
-
-function probePath(
-  c: OptionChecks,
-  value: unknown,
-  fallback: string,
-  name: string,
-): string {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'string' || !PATH_RE.test(value) || value === '/') {
-    c.push(
-      `health.paths.${name}`,
-      `must start with "/", not be "/" and contain no spaces, "?" or "#" (got ${show(value)})`,
-    );
-    return fallback;
-  }
-  return value;
 }

@@ -5,7 +5,7 @@ import type {
   SmtpTransporterLike,
 } from './health-targets.interface';
 import { isOptionalPeerInstalled } from './optional-peer';
-import { type OptionChecks, show } from '../core/option-checks';
+import type { OptionChecks } from '../core/option-checks';
 import type { HealthTargets as Targets } from './resolved-health-options';
 
 /** Validates `health.smtp`, `health.s3` and `health.application`. */
@@ -130,7 +130,7 @@ function application(
   if (typeof a.check !== 'function') {
     c.push(
       'health.application.check',
-      `must be a function (got ${show(a.check)})`,
+      `must be a function (got ${c.show(a.check)})`,
     );
     return undefined;
   }

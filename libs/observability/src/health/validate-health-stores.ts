@@ -1,6 +1,6 @@
 import { DEFAULT_HEALTH_OPTIONS as D } from './health-defaults';
 import type { PgPoolLike, RedisClientLike } from './health-targets.interface';
-import { isRecord, type OptionChecks, show } from '../core/option-checks';
+import { isRecord, type OptionChecks } from '../core/option-checks';
 import type { HealthTargets as Targets } from './resolved-health-options';
 
 /** Validates `health.postgres`, `health.redis` and `health.disk`. */
@@ -121,7 +121,7 @@ function disk(value: unknown, c: OptionChecks): Targets['disk'] {
   const absolute = (v: unknown, fallback: string | undefined, path: string) => {
     if (v === undefined) return fallback;
     if (typeof v === 'string' && v.startsWith('/')) return v;
-    c.push(path, `must be an absolute path (got ${show(v)})`);
+    c.push(path, `must be an absolute path (got ${c.show(v)})`);
     return fallback;
   };
   const path = absolute(k.path, D.disk.path, 'health.disk.path') ?? D.disk.path;
@@ -130,7 +130,7 @@ function disk(value: unknown, c: OptionChecks): Targets['disk'] {
   if (typeof min !== 'number' || !(min >= 0 && min <= 100)) {
     c.push(
       'health.disk.minFreePercent',
-      `must be a number from 0 to 100 (got ${show(min)})`,
+      `must be a number from 0 to 100 (got ${c.show(min)})`,
     );
   }
   return {

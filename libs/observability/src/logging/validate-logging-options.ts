@@ -1,11 +1,11 @@
 import type { ConfigProblem } from '../core/observability-config.error';
+import { isIntIn, OptionChecks } from '../core/option-checks';
 import { isTrustEntry } from './client-ip';
 import {
   DEFAULT_LOGGING_OPTIONS as D,
   defaultUserId,
 } from './logging-defaults';
 import type { ResolvedLoggingOptions } from './logging-options.interface';
-import { isIntIn, isRecord, show } from './option-checks';
 import { resolveFiles } from './validate-log-files';
 
 const KNOWN = [
@@ -32,86 +32,72 @@ export function resolveLoggingOptions(
   input: unknown,
   problems: ConfigProblem[],
 ): ResolvedLoggingOptions {
-  const add = (path: string, message: string) =>
-    problems.push({ path: `logging${path}`, message });
-  if (input !== undefined && !isRecord(input)) add('', 'must be an object');
-  const o: Record<string, unknown> = isRecord(input) ? input : {};
-  for (const key of Object.keys(o))
-    if (!KNOWN.includes(key))
-      add(`.${key}`, `unknown option (known: ${KNOWN.join(', ')})`);
-
-  const bool = (key: string, fallback: boolean): boolean => {
-    const value = o[key] ?? fallback;
-    if (typeof value === 'boolean') return value;
-    add(`.${key}`, 'must be a boolean');
-    return fallback;
-  };
-  const enabled = bool('enabled', D.enabled);
-  const stdout = bool('stdout', D.stdout);
-  const requestLog = bool('requestLog', D.requestLog);
+  const c = new OptionChecks(problems, { functionSource: true });
+  const o = c.section(input, 'logging', KNOWN) ?? {};
+  const bool = (key: 'enabled' | 'stdout' | 'requestLog'): boolean =>
+    c.boolean(o[key] ?? D[key], D[key], `logging.${key}`);
+  const enabled = bool('enabled');
+  const stdout = bool('stdout');
+  const requestLog = bool('requestLog');
 
   const level = o.level ?? D.level;
-  if (typeof level !== 'string' || !LEVELS.includes(level))
-    add('.level', `must be one of ${LEVELS.join(', ')} (got ${show(level)})`);
+  c.check(
+    typeof level === 'string' && LEVELS.includes(level),
+    'logging.level',
+    `must be one of ${LEVELS.join(', ')} (got ${c.show(level)})`,
+  );
 
   const headers = o.correlationHeaders ?? [...D.correlationHeaders];
-  const headersOk =
+  const headersOk = c.check(
     Array.isArray(headers) &&
-    headers.length >= 1 &&
-    headers.length <= 10 &&
-    headers.every((h) => typeof h === 'string' && HEADER_NAME.test(h));
-  if (!headersOk)
-    add(
-      '.correlationHeaders',
-      `must be a non-empty array of at most 10 header names (got ${show(headers)})`,
-    );
+      headers.length >= 1 &&
+      headers.length <= 10 &&
+      headers.every((h) => typeof h === 'string' && HEADER_NAME.test(h)),
+    'logging.correlationHeaders',
+    `must be a non-empty array of at most 10 header names (got ${c.show(headers)})`,
+  );
 
   const responseHeader =
     o.correlationResponseHeader ?? D.correlationResponseHeader;
-  if (typeof responseHeader !== 'string' || !HEADER_NAME.test(responseHeader))
-    add(
-      '.correlationResponseHeader',
-      `must be a header name (got ${show(responseHeader)})`,
-    );
+  c.check(
+    typeof responseHeader === 'string' && HEADER_NAME.test(responseHeader),
+    'logging.correlationResponseHeader',
+    `must be a header name (got ${c.show(responseHeader)})`,
+  );
 
   const trustProxy = o.trustProxy ?? D.trustProxy;
-  const trustOk =
+  c.check(
     typeof trustProxy === 'boolean' ||
-    (Number.isInteger(trustProxy) &&
-      (trustProxy as number) >= 0 &&
-      (trustProxy as number) <= 32) ||
-    (Array.isArray(trustProxy) && trustProxy.every(isTrustEntry));
-  if (!trustOk)
-    add(
-      '.trustProxy',
-      'must be a boolean, a hop count from 0 to 32, or an array of IP addresses, ' +
-        `CIDR ranges and "loopback", "private", "linklocal" (got ${show(trustProxy)})`,
-    );
+      isIntIn(trustProxy, 0, 32) ||
+      (Array.isArray(trustProxy) && trustProxy.every(isTrustEntry)),
+    'logging.trustProxy',
+    'must be a boolean, a hop count from 0 to 32, or an array of IP addresses, ' +
+      `CIDR ranges and "loopback", "private", "linklocal" (got ${c.show(trustProxy)})`,
+  );
 
   const redact = o.redact ?? [...D.redact];
-  if (
-    !Array.isArray(redact) ||
-    !redact.every((k) => typeof k === 'string' && k.length > 0)
-  )
-    add(
-      '.redact',
-      `must be an array of non-empty strings (got ${show(redact)})`,
-    );
+  c.check(
+    Array.isArray(redact) &&
+      redact.every((k) => typeof k === 'string' && k.length > 0),
+    'logging.redact',
+    `must be an array of non-empty strings (got ${c.show(redact)})`,
+  );
 
-  const maxValueLength = o.maxValueLength ?? D.maxValueLength;
-  if (!isIntIn(maxValueLength, 64, 1_048_576))
-    add(
-      '.maxValueLength',
-      `must be an integer from 64 to 1048576 (got ${show(maxValueLength)})`,
-    );
+  const maxValueLength = c.integer(
+    o.maxValueLength ?? D.maxValueLength,
+    D.maxValueLength,
+    'logging.maxValueLength',
+    64,
+    1_048_576,
+  );
 
   const userId = o.userId ?? defaultUserId;
-  if (typeof userId !== 'function') add('.userId', 'must be a function');
+  c.check(typeof userId === 'function', 'logging.userId', 'must be a function');
 
-  const files = resolveFiles(o.files, add);
+  const files = resolveFiles(o.files, c);
   if (o.stdout === false && files.main === undefined)
-    add(
-      '.stdout',
+    c.push(
+      'logging.stdout',
       'the main stream needs a destination: keep stdout or set files.main',
     );
 
@@ -127,7 +113,7 @@ export function resolveLoggingOptions(
       typeof responseHeader === 'string' ? responseHeader.toLowerCase() : '',
     trustProxy: trustProxy as ResolvedLoggingOptions['trustProxy'],
     redact: Array.isArray(redact) ? [...(redact as string[])] : [],
-    maxValueLength: maxValueLength as number,
+    maxValueLength,
     files,
     userId: userId as ResolvedLoggingOptions['userId'],
   };

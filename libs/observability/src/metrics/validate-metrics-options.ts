@@ -1,5 +1,5 @@
 import type { ConfigProblem } from '../core/observability-config.error';
-import { isRecord, show } from '../core/option-checks';
+import { isRecord, OptionChecks } from '../core/option-checks';
 import type {
   HttpMetricsOptions,
   MetricsAuthOptions,
@@ -50,87 +50,52 @@ export function resolveMetricsOptions(
   httpInput: unknown,
   problems: ConfigProblem[],
 ): { metrics: ResolvedMetricsOptions; http: ResolvedHttpMetricsOptions } {
-  const metrics: MetricsOptions = isRecord(metricsInput) ? metricsInput : {};
-  const http: HttpMetricsOptions = isRecord(httpInput) ? httpInput : {};
-  if (metricsInput !== undefined && !isRecord(metricsInput)) {
-    problems.push({ path: 'metrics', message: 'must be an object' });
-  } else checkKnownKeys(metrics, 'metrics', METRICS_KEYS, problems);
-  if (httpInput !== undefined && !isRecord(httpInput)) {
-    problems.push({ path: 'http', message: 'must be an object' });
-  } else checkKnownKeys(http, 'http', HTTP_KEYS, problems);
+  const c = new OptionChecks(problems);
+  const metrics: MetricsOptions =
+    c.section(metricsInput, 'metrics', METRICS_KEYS) ?? {};
+  const http: HttpMetricsOptions =
+    c.section(httpInput, 'http', HTTP_KEYS) ?? {};
 
   const d = DEFAULT_METRICS_OPTIONS;
-  const enabled = metrics.enabled ?? d.enabled;
-  if (typeof enabled !== 'boolean')
-    problems.push({ path: 'metrics.enabled', message: 'must be a boolean' });
+  const enabled = c.boolean(
+    metrics.enabled ?? d.enabled,
+    d.enabled,
+    'metrics.enabled',
+  );
 
   const prefix = metrics.prefix ?? d.prefix;
-  if (typeof prefix !== 'string' || !/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(prefix)) {
-    problems.push({
-      path: 'metrics.prefix',
-      message: `must match /^[a-zA-Z_][a-zA-Z0-9_]*$/ (got ${show(prefix)})`,
-    });
-  }
-
+  c.check(
+    typeof prefix === 'string' && /^[a-zA-Z_][a-zA-Z0-9_]*$/.test(prefix),
+    'metrics.prefix',
+    `must match /^[a-zA-Z_][a-zA-Z0-9_]*$/ (got ${c.show(prefix)})`,
+  );
+  // Kept as given even when invalid: the health paths are compared with it.
   const path = metrics.path ?? d.path;
-  if (typeof path !== 'string' || !/^\/[^\s?#]*$/.test(path) || path === '/') {
-    problems.push({
-      path: 'metrics.path',
-      message: `must start with "/", not be "/" and contain no spaces, "?" or "#" (got ${show(path)})`,
-    });
-  }
-
-  const port = metrics.port;
-  if (
-    port !== undefined &&
-    !(Number.isInteger(port) && port >= 0 && port <= 65535)
-  ) {
-    problems.push({
-      path: 'metrics.port',
-      message: `must be an integer from 0 to 65535 (got ${show(port)})`,
-    });
-  }
-
-  const host = metrics.host ?? d.host;
-  if (typeof host !== 'string' || host.trim() === '') {
-    problems.push({
-      path: 'metrics.host',
-      message: `must be a non-empty string (got ${show(host)})`,
-    });
-  }
-
-  checkAuth(metrics.auth, problems);
-
-  const seriesLimit = metrics.seriesLimit ?? d.seriesLimit;
-  if (!(
-    Number.isInteger(seriesLimit) &&
-    seriesLimit >= 1 &&
-    seriesLimit <= MAX_SERIES_LIMIT
-  )) {
-    problems.push({
-      path: 'metrics.seriesLimit',
-      message: `must be an integer from 1 to ${MAX_SERIES_LIMIT} (got ${show(seriesLimit)})`,
-    });
-  }
+  c.routePath(path, d.path, 'metrics.path');
+  const port = c.integer(metrics.port, undefined, 'metrics.port', 0, 65535);
+  const host = c.string(metrics.host ?? d.host, d.host, 'metrics.host');
+  checkAuth(metrics.auth, c);
+  const seriesLimit = c.integer(
+    metrics.seriesLimit ?? d.seriesLimit,
+    d.seriesLimit,
+    'metrics.seriesLimit',
+    1,
+    MAX_SERIES_LIMIT,
+  );
 
   const buckets = http.durationBuckets ?? [...d.durationBuckets];
-  if (!isIncreasingPositive(buckets)) {
-    problems.push({
-      path: 'http.durationBuckets',
-      message: `must be a non-empty array of finite, positive, strictly increasing numbers of seconds (got ${show(buckets)})`,
-    });
-  }
-
+  c.check(
+    isIncreasingPositive(buckets),
+    'http.durationBuckets',
+    `must be a non-empty array of finite, positive, strictly increasing numbers of seconds (got ${c.show(buckets)})`,
+  );
   const excludePaths = http.excludePaths ?? [...d.excludePaths];
-  if (
-    !Array.isArray(excludePaths) ||
-    excludePaths.some((p) => typeof p !== 'string' || !p.startsWith('/'))
-  ) {
-    problems.push({
-      path: 'http.excludePaths',
-      message: `must be an array of paths starting with "/" (got ${show(excludePaths)})`,
-    });
-  }
+  c.check(
+    Array.isArray(excludePaths) &&
+      excludePaths.every((p) => typeof p === 'string' && p.startsWith('/')),
+    'http.excludePaths',
+    `must be an array of paths starting with "/" (got ${c.show(excludePaths)})`,
+  );
 
   return {
     metrics: {
@@ -146,67 +111,47 @@ export function resolveMetricsOptions(
   };
 }
 
+/** `{ bearerToken }` or `{ username, password }`; credentials are never echoed. */
 function checkAuth(
   auth: MetricsAuthOptions | undefined,
-  problems: ConfigProblem[],
+  c: OptionChecks,
 ): void {
   if (auth === undefined) return;
   if (!isRecord(auth)) {
-    problems.push({
-      path: 'metrics.auth',
-      message: 'must be { bearerToken } or { username, password }',
-    });
+    c.push('metrics.auth', 'must be { bearerToken } or { username, password }');
     return;
   }
-  const a = auth as Record<string, unknown>;
-  const hasBearer = 'bearerToken' in a;
-  const hasBasic = 'username' in a || 'password' in a;
+  const hasBearer = 'bearerToken' in auth;
+  const hasBasic = 'username' in auth || 'password' in auth;
   if (hasBearer === hasBasic) {
-    problems.push({
-      path: 'metrics.auth',
-      message:
-        'must be exactly one of { bearerToken } or { username, password }',
-    });
+    c.push(
+      'metrics.auth',
+      'must be exactly one of { bearerToken } or { username, password }',
+    );
     return;
   }
-  if (hasBearer && !nonEmptyString(a.bearerToken)) {
-    problems.push({
-      path: 'metrics.auth.bearerToken',
-      message: 'must be a non-empty string',
-    });
+  const filled = (v: unknown): v is string => typeof v === 'string' && v !== '';
+  if (hasBearer) {
+    c.check(
+      filled(auth.bearerToken),
+      'metrics.auth.bearerToken',
+      'must be a non-empty string',
+    );
+    return;
   }
-  if (hasBasic) {
-    if (!nonEmptyString(a.username) || a.username.includes(':')) {
-      problems.push({
-        path: 'metrics.auth.username',
-        message: 'must be a non-empty string without ":"',
-      });
-    }
-    if (!nonEmptyString(a.password)) {
-      problems.push({
-        path: 'metrics.auth.password',
-        message: 'must be a non-empty string',
-      });
-    }
-  }
+  c.check(
+    filled(auth.username) && !auth.username.includes(':'),
+    'metrics.auth.username',
+    'must be a non-empty string without ":"',
+  );
+  c.check(
+    filled(auth.password),
+    'metrics.auth.password',
+    'must be a non-empty string',
+  );
 }
 
-function checkKnownKeys(
-  value: object,
-  path: string,
-  known: readonly string[],
-  problems: ConfigProblem[],
-): void {
-  for (const key of Object.keys(value)) {
-    if (!known.includes(key)) {
-      problems.push({
-        path: `${path}.${key}`,
-        message: `unknown option (known: ${known.join(', ')})`,
-      });
-    }
-  }
-}
-
+/** A non-empty array of finite, positive, strictly increasing numbers. */
 function isIncreasingPositive(value: unknown): value is number[] {
   if (!Array.isArray(value) || value.length === 0) return false;
   let previous = 0;
@@ -216,8 +161,4 @@ function isIncreasingPositive(value: unknown): value is number[] {
     previous = n;
   }
   return true;
-}
-
-function nonEmptyString(value: unknown): value is string {
-  return typeof value === 'string' && value.length > 0;
 }

@@ -2,7 +2,7 @@ import {
   ObservabilityConfigError,
   type ConfigProblem,
 } from '../core/observability-config.error';
-import { isRecord, show } from '../core/option-checks';
+import { isRecord, OptionChecks } from '../core/option-checks';
 import { resolveActiveUsersOptions } from '../active-users/validate-active-users-options';
 import { resolveBusinessEventsOptions } from '../business-events/validate-business-events-options';
 import { resolveHealthOptions } from '../health/validate-health-options';
@@ -37,13 +37,8 @@ export function resolveModuleOptions(
       { path: '(root)', message: 'must be an object' },
     ]);
   }
-  for (const key of Object.keys(input)) {
-    if (!SECTIONS.includes(key))
-      problems.push({
-        path: key,
-        message: `unknown option (known: ${SECTIONS.join(', ')})`,
-      });
-  }
+  const c = new OptionChecks(problems);
+  c.knownKeys(input, '', SECTIONS);
   const { metrics, http } = resolveMetricsOptions(
     input.metrics,
     input.http,
@@ -56,7 +51,7 @@ export function resolveModuleOptions(
   );
   const activeUsers = resolveActiveUsersOptions(input.activeUsers, problems);
   const logging = resolveLoggingOptions(input.logging, problems);
-  const tracing = resolveTracingLinks(input.tracing, problems);
+  const tracing = resolveTracingLinks(input.tracing, c);
   if (problems.length > 0)
     throw new ObservabilityConfigError('ObservabilityModule options', problems);
   return {
@@ -72,27 +67,12 @@ export function resolveModuleOptions(
 
 function resolveTracingLinks(
   input: unknown,
-  problems: ConfigProblem[],
+  c: OptionChecks,
 ): { uiUrl: string | undefined } {
-  if (input === undefined) return { uiUrl: undefined };
-  if (!isRecord(input)) {
-    problems.push({ path: 'tracing', message: 'must be an object' });
-    return { uiUrl: undefined };
-  }
-  for (const key of Object.keys(input)) {
-    if (key !== 'uiUrl')
-      problems.push({
-        path: `tracing.${key}`,
-        message: 'unknown option (known: uiUrl)',
-      });
-  }
-  const uiUrl = input.uiUrl;
+  const uiUrl = c.section(input, 'tracing', ['uiUrl'])?.uiUrl;
   if (uiUrl === undefined) return { uiUrl: undefined };
   if (typeof uiUrl !== 'string' || !isHttpUrl(uiUrl)) {
-    problems.push({
-      path: 'tracing.uiUrl',
-      message: `must be an http(s) URL (got ${show(uiUrl)})`,
-    });
+    c.push('tracing.uiUrl', `must be an http(s) URL (got ${c.show(uiUrl)})`);
     return { uiUrl: undefined };
   }
   return { uiUrl: uiUrl.replace(/\/+$/, '') };

@@ -3,11 +3,10 @@ import {
   type HealthIndicatorResult,
   HealthIndicatorService,
 } from '@nestjs/terminus';
-import { HEALTH_OPTIONS } from '../health.constants';
-import type { HealthConfig } from '../resolved-health-options';
 import { CheckRunner } from '../check-runner';
 import { HEALTH_CHECKS } from '../health-checks';
-import { ApplicationProbe } from '../probes/application.probe';
+import { HEALTH_OPTIONS } from '../health.constants';
+import type { HealthConfig } from '../resolved-health-options';
 import { ProbeHealthIndicator } from './probe-health.indicator';
 
 /**
@@ -28,14 +27,7 @@ export class ApplicationHealthIndicator extends ProbeHealthIndicator {
     runner: CheckRunner,
     @Inject(HEALTH_OPTIONS) options: HealthConfig,
   ) {
-    const target = new ApplicationProbe(options.application);
-    super(
-      indicators,
-      runner,
-      HEALTH_CHECKS.application,
-      (signal) => target.run(signal),
-      'application',
-    );
+    super(indicators, runner, options, HEALTH_CHECKS.application);
   }
 
   /** Runs the check (shared, bounded, masked) and reports it under `key`. Never throws. */

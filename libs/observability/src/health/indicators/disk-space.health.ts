@@ -3,11 +3,10 @@ import {
   type HealthIndicatorResult,
   HealthIndicatorService,
 } from '@nestjs/terminus';
-import { HEALTH_OPTIONS } from '../health.constants';
-import type { HealthConfig } from '../resolved-health-options';
 import { CheckRunner } from '../check-runner';
 import { HEALTH_CHECKS } from '../health-checks';
-import { DiskProbe } from '../probes/disk.probe';
+import { HEALTH_OPTIONS } from '../health.constants';
+import type { HealthConfig } from '../resolved-health-options';
 import { ProbeHealthIndicator } from './probe-health.indicator';
 
 /**
@@ -28,15 +27,7 @@ export class DiskSpaceHealthIndicator extends ProbeHealthIndicator {
     runner: CheckRunner,
     @Inject(HEALTH_OPTIONS) options: HealthConfig,
   ) {
-    const config = options.disk;
-    const target = config && new DiskProbe(config);
-    super(
-      indicators,
-      runner,
-      HEALTH_CHECKS.disk,
-      target && (() => target.run()),
-      'disk',
-    );
+    super(indicators, runner, options, HEALTH_CHECKS.disk);
   }
 
   /** Runs the check (shared, bounded, masked) and reports it under `key`. Never throws. */

@@ -4,42 +4,39 @@ import type {
   HealthIndicatorService,
 } from '@nestjs/terminus';
 import { messages } from '../../core/messages';
-import type { CheckOutcome, CheckSpec, Probe } from '../check-outcome';
+import type { CheckOutcome, ProbeTarget } from '../check-outcome';
 import type { CheckRunner } from '../check-runner';
-
-/** A probe that owns a client or pool: loaded at bootstrap, released at shutdown. */
-export interface OwnedResource {
-  prepare?(): Promise<void>;
-  close(): Promise<void>;
-}
+import type { IndicatorSpec } from '../health-checks';
+import type { HealthConfig } from '../resolved-health-options';
 
 /**
- * Shared body of the indicators: runs the probe through the {@link CheckRunner}
+ * The one indicator behind the six public ones, which only name their
+ * {@link HEALTH_CHECKS} entry. Runs the probe through the {@link CheckRunner}
  * (timeout, one operation at a time, cache, metrics, masking) and turns the outcome
  * into a Terminus result. Never throws: failures are `down` with a masked reason.
- * A probe that owns a client prepares it at bootstrap (an optional peer loads then,
- * not during the first probe) and closes it at shutdown.
  */
 export abstract class ProbeHealthIndicator
   implements OnModuleInit, OnApplicationShutdown
 {
+  private readonly probe: ProbeTarget | undefined;
+
   protected constructor(
     private readonly indicators: HealthIndicatorService,
     private readonly runner: CheckRunner,
-    private readonly spec: CheckSpec,
-    private readonly probe: Probe | undefined,
-    private readonly option: string,
-    private readonly owned?: OwnedResource,
-  ) {}
+    options: HealthConfig,
+    private readonly spec: IndicatorSpec,
+  ) {
+    this.probe = spec.probe(options);
+  }
 
   /** @internal */
   async onModuleInit(): Promise<void> {
-    await this.owned?.prepare?.();
+    await this.probe?.prepare?.();
   }
 
   /** @internal */
   async onApplicationShutdown(): Promise<void> {
-    await this.owned?.close();
+    await this.probe?.close?.();
   }
 
   /** Whether the module options configure this check. */
@@ -49,12 +46,13 @@ export abstract class ProbeHealthIndicator
 
   /** The check's outcome; an unconfigured check is `down` without running anything. */
   outcome(): Promise<CheckOutcome> {
-    if (this.probe === undefined) {
+    const probe = this.probe;
+    if (probe === undefined) {
       return Promise.resolve(
-        this.failed(messages.healthCheckNotConfigured(this.option), 0),
+        this.failed(messages.healthCheckNotConfigured(this.spec.option), 0),
       );
     }
-    return this.runner.run(this.spec, this.probe);
+    return this.runner.run(this.spec, (signal) => probe.run(signal));
   }
 
   /** The `down` outcome of this check for `error` (a deadline, a missing option). */

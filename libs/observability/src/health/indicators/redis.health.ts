@@ -3,11 +3,10 @@ import {
   type HealthIndicatorResult,
   HealthIndicatorService,
 } from '@nestjs/terminus';
-import { HEALTH_OPTIONS } from '../health.constants';
-import type { HealthConfig } from '../resolved-health-options';
 import { CheckRunner } from '../check-runner';
 import { HEALTH_CHECKS } from '../health-checks';
-import { RedisProbe } from '../probes/redis.probe';
+import { HEALTH_OPTIONS } from '../health.constants';
+import type { HealthConfig } from '../resolved-health-options';
 import { ProbeHealthIndicator } from './probe-health.indicator';
 
 /**
@@ -28,15 +27,7 @@ export class RedisHealthIndicator extends ProbeHealthIndicator {
     runner: CheckRunner,
     @Inject(HEALTH_OPTIONS) options: HealthConfig,
   ) {
-    const config = options.redis;
-    const target = config && new RedisProbe(config);
-    super(
-      indicators,
-      runner,
-      HEALTH_CHECKS.cache,
-      target && (() => target.run()),
-      'redis',
-    );
+    super(indicators, runner, options, HEALTH_CHECKS.cache);
   }
 
   /** Runs the check (shared, bounded, masked) and reports it under `key`. Never throws. */

@@ -3,11 +3,10 @@ import {
   type HealthIndicatorResult,
   HealthIndicatorService,
 } from '@nestjs/terminus';
-import { HEALTH_OPTIONS } from '../health.constants';
-import type { HealthConfig } from '../resolved-health-options';
 import { CheckRunner } from '../check-runner';
 import { HEALTH_CHECKS } from '../health-checks';
-import { S3Probe } from '../probes/s3.probe';
+import { HEALTH_OPTIONS } from '../health.constants';
+import type { HealthConfig } from '../resolved-health-options';
 import { ProbeHealthIndicator } from './probe-health.indicator';
 
 /**
@@ -27,16 +26,7 @@ export class S3HealthIndicator extends ProbeHealthIndicator {
     runner: CheckRunner,
     @Inject(HEALTH_OPTIONS) options: HealthConfig,
   ) {
-    const { s3: config, timeoutMs } = options;
-    const target = config && new S3Probe(config, timeoutMs);
-    super(
-      indicators,
-      runner,
-      HEALTH_CHECKS.s3,
-      target && ((signal) => target.run(signal)),
-      's3',
-      target,
-    );
+    super(indicators, runner, options, HEALTH_CHECKS.s3);
   }
 
   /** Runs the check (shared, bounded, masked) and reports it under `key`. Never throws. */

@@ -3,11 +3,10 @@ import {
   type HealthIndicatorResult,
   HealthIndicatorService,
 } from '@nestjs/terminus';
-import { HEALTH_OPTIONS } from '../health.constants';
-import type { HealthConfig } from '../resolved-health-options';
 import { CheckRunner } from '../check-runner';
 import { HEALTH_CHECKS } from '../health-checks';
-import { SmtpProbe } from '../probes/smtp.probe';
+import { HEALTH_OPTIONS } from '../health.constants';
+import type { HealthConfig } from '../resolved-health-options';
 import { ProbeHealthIndicator } from './probe-health.indicator';
 
 /**
@@ -27,16 +26,7 @@ export class SmtpHealthIndicator extends ProbeHealthIndicator {
     runner: CheckRunner,
     @Inject(HEALTH_OPTIONS) options: HealthConfig,
   ) {
-    const { smtp: config, timeoutMs } = options;
-    const target = config && new SmtpProbe(config, timeoutMs);
-    super(
-      indicators,
-      runner,
-      HEALTH_CHECKS.email,
-      target && (() => target.run()),
-      'smtp',
-      target,
-    );
+    super(indicators, runner, options, HEALTH_CHECKS.email);
   }
 
   /** Runs the check (shared, bounded, masked) and reports it under `key`. Never throws. */
