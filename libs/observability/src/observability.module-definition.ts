@@ -1,4 +1,7 @@
-import { ConfigurableModuleBuilder } from '@nestjs/common';
+import {
+  type ConfigurableModuleAsyncOptions,
+  ConfigurableModuleBuilder,
+} from '@nestjs/common';
 import type { ObservabilityModuleOptions } from './options/observability-options.interface';
 
 const definition = new ConfigurableModuleBuilder<ObservabilityModuleOptions>({
@@ -13,10 +16,16 @@ const definition = new ConfigurableModuleBuilder<ObservabilityModuleOptions>({
 
 export const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN } = definition;
 
-// Nest's OPTIONS_TYPE and ASYNC_OPTIONS_TYPE are type carriers (proxies that throw when
-// read as values), so they are re-exported as types only.
-/** What `ObservabilityModule.forRoot()` takes: the options plus `isGlobal`. */
-export type ObservabilityModuleSyncOptions = typeof definition.OPTIONS_TYPE;
-/** What `ObservabilityModule.forRootAsync()` takes (`useFactory`, `useClass`, `imports`, ...). */
+/** What `ObservabilityModule.forRoot()` takes: the options, plus `isGlobal` (default `true`). */
+export type ObservabilityModuleSyncOptions = ObservabilityModuleOptions & {
+  isGlobal?: boolean;
+};
+
+/**
+ * What `ObservabilityModule.forRootAsync()` takes: `useFactory` (with `imports` and
+ * `inject`), `useClass` or `useExisting`, plus `isGlobal` (default `true`).
+ */
 export type ObservabilityModuleAsyncOptions =
-  typeof definition.ASYNC_OPTIONS_TYPE;
+  ConfigurableModuleAsyncOptions<ObservabilityModuleOptions> & {
+    isGlobal?: boolean;
+  };

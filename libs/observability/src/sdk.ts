@@ -10,6 +10,7 @@ export { getRunningSdk, type RunningSdk } from './sdk/running-sdk';
 export type {
   InstrumentationName,
   StartObservabilityOptions,
+  TraceOptions,
   TracesExporterName,
 } from './sdk/sdk-options';
 export {
