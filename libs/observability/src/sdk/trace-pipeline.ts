@@ -1,22 +1,17 @@
 import { createRequire } from 'node:module';
-import type {
-  Context,
-  TextMapGetter,
-  TextMapPropagator,
-  TextMapSetter,
-} from '@opentelemetry/api';
+import type { TextMapPropagator } from '@opentelemetry/api';
 import {
   CompositePropagator,
   W3CBaggagePropagator,
   W3CTraceContextPropagator,
 } from '@opentelemetry/core';
 import { OTLPTraceExporter as OTLPJsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { JaegerPropagator } from '@opentelemetry/propagator-jaeger';
 import { tracing } from '@opentelemetry/sdk-node';
 import { messages } from '../errors/messages';
 import { ObservabilityConfigError } from '../errors/observability-config.error';
 import { CountingBatchSpanProcessor } from './counting-batch-span-processor';
 import type { DiagnosticReporter, TelemetryStats } from './diagnostics';
+import { JaegerExtractPropagator } from './jaeger-extract.propagator';
 import { MonitoredSpanExporter } from './monitored-span-exporter';
 import { OtlpProtoSpanExporter } from './otlp-proto-span-exporter';
 import type { ResolvedTraceOptions } from './trace-options';
@@ -40,22 +35,11 @@ export function createSampler(options: ResolvedTraceOptions): tracing.Sampler {
 export function createPropagator(): TextMapPropagator {
   return new CompositePropagator({
     propagators: [
-      new ExtractOnlyPropagator(new JaegerPropagator()),
+      new JaegerExtractPropagator(),
       new W3CTraceContextPropagator(),
       new W3CBaggagePropagator(),
     ],
   });
-}
-
-class ExtractOnlyPropagator implements TextMapPropagator {
-  constructor(private readonly inner: TextMapPropagator) {}
-  inject(_context: Context, _carrier: unknown, _setter: TextMapSetter): void {}
-  extract(context: Context, carrier: unknown, getter: TextMapGetter): Context {
-    return this.inner.extract(context, carrier, getter);
-  }
-  fields(): string[] {
-    return [];
-  }
 }
 
 /** The span processors for the chosen exporter; none when tracing is off. */
