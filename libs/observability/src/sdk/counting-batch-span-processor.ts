@@ -1,5 +1,9 @@
 import { TraceFlags } from '@opentelemetry/api';
-import { tracing } from '@opentelemetry/sdk-node';
+import {
+  BatchSpanProcessor,
+  type BatchSpanProcessorOptions,
+  type ReadableSpan,
+} from '@opentelemetry/sdk-trace';
 import type { DiagnosticReporter, TelemetryStats } from './diagnostics';
 
 interface BatchInternals {
@@ -11,17 +15,16 @@ interface BatchInternals {
  * A BatchSpanProcessor that counts the spans it drops when its queue is full
  * (the SDK only logs them at debug level), so the loss shows on `/metrics`.
  */
-export class CountingBatchSpanProcessor extends tracing.BatchSpanProcessor {
+export class CountingBatchSpanProcessor extends BatchSpanProcessor {
   constructor(
-    exporter: tracing.SpanExporter,
-    config: tracing.BufferConfig,
+    options: BatchSpanProcessorOptions,
     private readonly stats: TelemetryStats,
     private readonly reporter: DiagnosticReporter,
   ) {
-    super(exporter, config);
+    super(options);
   }
 
-  override onEnd(span: tracing.ReadableSpan): void {
+  override onEnd(span: ReadableSpan): void {
     // Reads the base class's queue; if its internals ever change, counting stops, nothing breaks.
     const internals = this as unknown as BatchInternals;
     const queue = internals._finishedSpans;

@@ -6,7 +6,16 @@ import {
   W3CTraceContextPropagator,
 } from '@opentelemetry/core';
 import { OTLPTraceExporter as OTLPJsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { tracing } from '@opentelemetry/sdk-node';
+import {
+  AlwaysOffSampler,
+  AlwaysOnSampler,
+  ConsoleSpanExporter,
+  ParentBasedSampler,
+  type Sampler,
+  type SpanExporter,
+  type SpanProcessor,
+  TraceIdRatioBasedSampler,
+} from '@opentelemetry/sdk-trace';
 import { messages } from '../errors/messages';
 import { ObservabilityConfigError } from '../errors/observability-config.error';
 import { CountingBatchSpanProcessor } from './counting-batch-span-processor';
@@ -17,15 +26,15 @@ import { OtlpProtoSpanExporter } from './otlp-proto-span-exporter';
 import type { ResolvedTraceOptions } from './trace-options';
 
 /** ParentBased(TraceIdRatio), or the ratio alone when the sampler asked for no parent. */
-export function createSampler(options: ResolvedTraceOptions): tracing.Sampler {
+export function createSampler(options: ResolvedTraceOptions): Sampler {
   const { parentBased, ratio } = options.sampler;
   const root =
     ratio >= 1
-      ? new tracing.AlwaysOnSampler()
+      ? new AlwaysOnSampler()
       : ratio <= 0
-        ? new tracing.AlwaysOffSampler()
-        : new tracing.TraceIdRatioBasedSampler(ratio);
-  return parentBased ? new tracing.ParentBasedSampler({ root }) : root;
+        ? new AlwaysOffSampler()
+        : new TraceIdRatioBasedSampler(ratio);
+  return parentBased ? new ParentBasedSampler({ root }) : root;
 }
 
 /**
@@ -47,7 +56,7 @@ export function createSpanProcessors(
   options: ResolvedTraceOptions,
   stats: TelemetryStats,
   reporter: DiagnosticReporter,
-): tracing.SpanProcessor[] {
+): SpanProcessor[] {
   if (options.exporter === 'none') return [];
   const [exporter, destination] = createExporter(options);
   const monitored = new MonitoredSpanExporter(
@@ -59,8 +68,8 @@ export function createSpanProcessors(
   // Explicit bounds: at most 2,048 spans wait in memory; beyond that they are dropped and counted.
   return [
     new CountingBatchSpanProcessor(
-      monitored,
       {
+        exporter: monitored,
         maxQueueSize: 2048,
         maxExportBatchSize: 512,
         scheduledDelayMillis: 1_000,
@@ -72,12 +81,10 @@ export function createSpanProcessors(
   ];
 }
 
-function createExporter(
-  options: ResolvedTraceOptions,
-): [tracing.SpanExporter, string] {
+function createExporter(options: ResolvedTraceOptions): [SpanExporter, string] {
   switch (options.exporter) {
     case 'console':
-      return [new tracing.ConsoleSpanExporter(), 'the console'];
+      return [new ConsoleSpanExporter(), 'the console'];
     case 'jaeger': {
       const { endpoint, agentHost, agentPort } = options.jaeger;
       const { JaegerExporter } = loadJaegerExporter();
@@ -112,7 +119,7 @@ interface JaegerModule {
     endpoint?: string;
     host?: string;
     port?: number;
-  }) => tracing.SpanExporter;
+  }) => SpanExporter;
 }
 
 // An optional peer: loaded only when chosen, so apps without it never load thrift.
