@@ -18,7 +18,7 @@ import {
 } from '@opentelemetry/sdk-trace';
 import { messages } from '../errors/messages';
 import { ObservabilityConfigError } from '../errors/observability-config.error';
-import { CountingBatchSpanProcessor } from './counting-batch-span-processor';
+import { createCountingBatchSpanProcessor } from './counting-batch-span-processor';
 import type { DiagnosticReporter, TelemetryStats } from './diagnostics';
 import { JaegerExtractPropagator } from './jaeger-extract.propagator';
 import { MonitoredSpanExporter } from './monitored-span-exporter';
@@ -67,7 +67,7 @@ export function createSpanProcessors(
   );
   // Explicit bounds: at most 2,048 spans wait in memory; beyond that they are dropped and counted.
   return [
-    new CountingBatchSpanProcessor(
+    createCountingBatchSpanProcessor(
       {
         exporter: monitored,
         maxQueueSize: 2048,
