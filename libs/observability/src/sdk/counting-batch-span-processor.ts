@@ -51,9 +51,9 @@ function queueFullListener(
     },
   };
   const meter: Meter = Object.create(noop) as Meter;
-  meter.createCounter = ((name: string, options?: MetricOptions) =>
+  meter.createCounter = (name: string, options?: MetricOptions) =>
     name === SPAN_PROCESSED_METRIC
       ? dropped
-      : noop.createCounter(name, options)) as Meter['createCounter'];
+      : noop.createCounter(name, options);
   return { getMeter: () => meter };
 }

@@ -25,12 +25,14 @@ type NodeHttpConfiguration = { readonly agentFactory: unknown };
  */
 interface NodeHttpEntry {
   convertLegacyHttpOptions(
+    this: void,
     config: OTLPExporterConfigBase,
     signalIdentifier: string,
     signalResourcePath: string,
     requiredHeaders: Record<string, string>,
   ): NodeHttpConfiguration;
   createOtlpHttpExportDelegate<Internal, Response>(
+    this: void,
     options: NodeHttpConfiguration,
     serializer: ISerializer<Internal, Response>,
     metricsComponentType: string,
