@@ -10,6 +10,9 @@ const SINGLETONS = [
   '@opentelemetry/api',
   '@opentelemetry/instrumentation',
   '@opentelemetry/core',
+  // OpenTelemetry JS 3.x ships the trace SDK as -sdk-trace; -sdk-trace-base (2.x only)
+  // stays listed because an app may still carry it next to ours.
+  '@opentelemetry/sdk-trace',
   '@opentelemetry/sdk-trace-base',
 ];
 

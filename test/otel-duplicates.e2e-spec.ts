@@ -18,7 +18,7 @@ describe('duplicate OpenTelemetry guard', () => {
     });
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
-    expect(result.stdout).toMatch(/@opentelemetry\/api@1\.9\.\d+/);
+    expect(result.stdout).toMatch(/@opentelemetry\/api@1\.10\.\d+/);
   });
 
   it('fails when a nested second version exists', () => {

@@ -4,10 +4,10 @@ import { context, trace, type Meter } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import {
-  BasicTracerProvider,
+  TracerProvider,
   InMemorySpanExporter,
   SimpleSpanProcessor,
-} from '@opentelemetry/sdk-trace-base';
+} from '@opentelemetry/sdk-trace';
 import { ACTIVE_USERS_PROVIDERS } from '../../libs/observability/src/active-users/active-users.providers';
 import { BUSINESS_EVENTS_PROVIDERS } from '../../libs/observability/src/business-events/business-events.providers';
 import { MetricTallies } from '../../libs/observability/src/core/metric-tallies';
@@ -51,8 +51,8 @@ export function startInProcessTelemetry(): InProcessTelemetry {
   const reader = new TestReader({ metricProducers: [tallies] });
   const meterProvider = new MeterProvider({ readers: [reader] });
   const spans = new InMemorySpanExporter();
-  const tracerProvider = new BasicTracerProvider({
-    spanProcessors: [new SimpleSpanProcessor(spans)],
+  const tracerProvider = new TracerProvider({
+    spanProcessors: [new SimpleSpanProcessor({ exporter: spans })],
   });
   context.setGlobalContextManager(
     new AsyncLocalStorageContextManager().enable(),

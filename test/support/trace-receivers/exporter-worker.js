@@ -18,10 +18,10 @@ const {
 } = require('@opentelemetry/api');
 const { resourceFromAttributes } = require('@opentelemetry/resources');
 const {
-  BasicTracerProvider,
+  TracerProvider,
   InMemorySpanExporter,
   SimpleSpanProcessor,
-} = require('@opentelemetry/sdk-trace-base');
+} = require('@opentelemetry/sdk-trace');
 
 function createExporter(spec) {
   const { kind, ...config } = spec;
@@ -93,11 +93,11 @@ async function run(message) {
     // A private provider (never registered globally) exporting through the real exporter and,
     // in parallel, into memory for the expected values. shutdown() also shuts the exporter down.
     const memory = new InMemorySpanExporter();
-    const provider = new BasicTracerProvider({
+    const provider = new TracerProvider({
       resource: resourceFromAttributes(workerData.resource),
       spanProcessors: [
-        new SimpleSpanProcessor(exporter),
-        new SimpleSpanProcessor(memory),
+        new SimpleSpanProcessor({ exporter: exporter }),
+        new SimpleSpanProcessor({ exporter: memory }),
       ],
     });
     buildTree(
@@ -115,8 +115,8 @@ async function run(message) {
   }
   if (message.op === 'export') {
     const memory = new InMemorySpanExporter();
-    const provider = new BasicTracerProvider({
-      spanProcessors: [new SimpleSpanProcessor(memory)],
+    const provider = new TracerProvider({
+      spanProcessors: [new SimpleSpanProcessor({ exporter: memory })],
     });
     provider.getTracer('probe').startSpan(message.name).end();
     await provider.forceFlush();

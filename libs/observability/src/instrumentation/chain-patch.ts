@@ -1,3 +1,5 @@
+import { isWrapped } from '@opentelemetry/instrumentation';
+
 const ORIGINAL = Symbol.for('@prs/nestjs-observability:chained-original');
 
 type Fn = (this: unknown, ...args: never[]) => unknown;
@@ -32,19 +34,14 @@ export function chainUnpatch(
 }
 
 /**
- * Whether `fn` was patched at load time: by an OpenTelemetry instrumentation (shimmer's
- * `__wrapped` marker) when `tracing`, else by {@link chainPatch}; chained wrappers are
- * looked through.
+ * Whether `fn` was patched at load time: by an OpenTelemetry instrumentation (its public
+ * `isWrapped`, shimmer's marker) when `tracing`, else by {@link chainPatch}; chained
+ * wrappers are looked through.
  */
 export function isInstrumented(fn: unknown, tracing: boolean): boolean {
   let current = fn as Patched | undefined;
   for (let depth = 0; typeof current === 'function' && depth < 8; depth++) {
-    if (
-      tracing
-        ? (current as { __wrapped?: unknown }).__wrapped === true
-        : ORIGINAL in current
-    )
-      return true;
+    if (tracing ? isWrapped(current) : ORIGINAL in current) return true;
     current = current[ORIGINAL];
   }
   return false;

@@ -1,5 +1,5 @@
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
-import type { tracing } from '@opentelemetry/sdk-node';
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import type { DiagnosticReporter, TelemetryStats } from './diagnostics';
 
 /**
@@ -7,16 +7,16 @@ import type { DiagnosticReporter, TelemetryStats } from './diagnostics';
  * (rate-limited) instead of failing silently, which is what OpenTelemetry does without
  * a diagnostic logger.
  */
-export class MonitoredSpanExporter implements tracing.SpanExporter {
+export class MonitoredSpanExporter implements SpanExporter {
   constructor(
-    private readonly inner: tracing.SpanExporter,
+    private readonly inner: SpanExporter,
     private readonly destination: string,
     private readonly stats: TelemetryStats,
     private readonly reporter: DiagnosticReporter,
   ) {}
 
   export(
-    spans: tracing.ReadableSpan[],
+    spans: ReadableSpan[],
     resultCallback: (result: ExportResult) => void,
   ): void {
     this.inner.export(spans, (result) => {

@@ -1,36 +1,40 @@
 import { createRequire } from 'node:module';
-import type {
-  Context,
-  TextMapGetter,
-  TextMapPropagator,
-  TextMapSetter,
-} from '@opentelemetry/api';
+import type { TextMapPropagator } from '@opentelemetry/api';
 import {
   CompositePropagator,
   W3CBaggagePropagator,
   W3CTraceContextPropagator,
 } from '@opentelemetry/core';
 import { OTLPTraceExporter as OTLPJsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { JaegerPropagator } from '@opentelemetry/propagator-jaeger';
-import { tracing } from '@opentelemetry/sdk-node';
+import {
+  AlwaysOffSampler,
+  AlwaysOnSampler,
+  ConsoleSpanExporter,
+  ParentBasedSampler,
+  type Sampler,
+  type SpanExporter,
+  type SpanProcessor,
+  TraceIdRatioBasedSampler,
+} from '@opentelemetry/sdk-trace';
 import { messages } from '../core/messages';
 import { ObservabilityConfigError } from '../core/observability-config.error';
-import { CountingBatchSpanProcessor } from './counting-batch-span-processor';
+import { createCountingBatchSpanProcessor } from './counting-batch-span-processor';
 import type { DiagnosticReporter, TelemetryStats } from './diagnostics';
+import { JaegerExtractPropagator } from './jaeger-extract.propagator';
 import { MonitoredSpanExporter } from './monitored-span-exporter';
 import { OtlpProtoSpanExporter } from './otlp/otlp-proto-span-exporter';
 import type { ResolvedTraceOptions } from './trace-options';
 
 /** ParentBased(TraceIdRatio), or the ratio alone when the sampler asked for no parent. */
-export function createSampler(options: ResolvedTraceOptions): tracing.Sampler {
+export function createSampler(options: ResolvedTraceOptions): Sampler {
   const { parentBased, ratio } = options.sampler;
   const root =
     ratio >= 1
-      ? new tracing.AlwaysOnSampler()
+      ? new AlwaysOnSampler()
       : ratio <= 0
-        ? new tracing.AlwaysOffSampler()
-        : new tracing.TraceIdRatioBasedSampler(ratio);
-  return parentBased ? new tracing.ParentBasedSampler({ root }) : root;
+        ? new AlwaysOffSampler()
+        : new TraceIdRatioBasedSampler(ratio);
+  return parentBased ? new ParentBasedSampler({ root }) : root;
 }
 
 /**
@@ -40,22 +44,11 @@ export function createSampler(options: ResolvedTraceOptions): tracing.Sampler {
 export function createPropagator(): TextMapPropagator {
   return new CompositePropagator({
     propagators: [
-      new ExtractOnlyPropagator(new JaegerPropagator()),
+      new JaegerExtractPropagator(),
       new W3CTraceContextPropagator(),
       new W3CBaggagePropagator(),
     ],
   });
-}
-
-class ExtractOnlyPropagator implements TextMapPropagator {
-  constructor(private readonly inner: TextMapPropagator) {}
-  inject(_context: Context, _carrier: unknown, _setter: TextMapSetter): void {}
-  extract(context: Context, carrier: unknown, getter: TextMapGetter): Context {
-    return this.inner.extract(context, carrier, getter);
-  }
-  fields(): string[] {
-    return [];
-  }
 }
 
 /** The span processors for the chosen exporter; none when tracing is off. */
@@ -63,7 +56,7 @@ export function createSpanProcessors(
   options: ResolvedTraceOptions,
   stats: TelemetryStats,
   reporter: DiagnosticReporter,
-): tracing.SpanProcessor[] {
+): SpanProcessor[] {
   if (options.exporter === 'none') return [];
   const [exporter, destination] = createExporter(options);
   const monitored = new MonitoredSpanExporter(
@@ -74,9 +67,9 @@ export function createSpanProcessors(
   );
   // Explicit bounds: at most 2,048 spans wait in memory; beyond that they are dropped and counted.
   return [
-    new CountingBatchSpanProcessor(
-      monitored,
+    createCountingBatchSpanProcessor(
       {
+        exporter: monitored,
         maxQueueSize: 2048,
         maxExportBatchSize: 512,
         scheduledDelayMillis: 1_000,
@@ -88,12 +81,10 @@ export function createSpanProcessors(
   ];
 }
 
-function createExporter(
-  options: ResolvedTraceOptions,
-): [tracing.SpanExporter, string] {
+function createExporter(options: ResolvedTraceOptions): [SpanExporter, string] {
   switch (options.exporter) {
     case 'console':
-      return [new tracing.ConsoleSpanExporter(), 'the console'];
+      return [new ConsoleSpanExporter(), 'the console'];
     case 'jaeger': {
       const { endpoint, agentHost, agentPort } = options.jaeger;
       const { JaegerExporter } = loadJaegerExporter();
@@ -128,7 +119,7 @@ interface JaegerModule {
     endpoint?: string;
     host?: string;
     port?: number;
-  }) => tracing.SpanExporter;
+  }) => SpanExporter;
 }
 
 // An optional peer: loaded only when chosen, so apps without it never load thrift.

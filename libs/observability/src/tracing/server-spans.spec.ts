@@ -3,11 +3,11 @@ import type { AddressInfo } from 'node:net';
 import { propagation, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import {
-  BasicTracerProvider,
+  TracerProvider,
   InMemorySpanExporter,
   type ReadableSpan,
   SimpleSpanProcessor,
-} from '@opentelemetry/sdk-trace-base';
+} from '@opentelemetry/sdk-trace';
 import { pathOf } from '../core/path-of';
 import { ServerSpans } from './server-spans';
 
@@ -15,8 +15,8 @@ const ROUTES: Record<string, string> = { '/deals/7': '/deals/:id' };
 
 describe('ServerSpans on a real HTTP server', () => {
   const exporter = new InMemorySpanExporter();
-  const provider = new BasicTracerProvider({
-    spanProcessors: [new SimpleSpanProcessor(exporter)],
+  const provider = new TracerProvider({
+    spanProcessors: [new SimpleSpanProcessor({ exporter: exporter })],
   });
   const spans = new ServerSpans(provider.getTracer('server-spans.spec'));
   let server: Server;

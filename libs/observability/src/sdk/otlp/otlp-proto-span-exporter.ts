@@ -1,24 +1,50 @@
 import { createRequire } from 'node:module';
 import {
-  type OTLPExporterNodeConfigBase,
+  type IOtlpExportDelegate,
+  type OTLPExporterConfigBase,
   OTLPExporterBase,
 } from '@opentelemetry/otlp-exporter-base';
-import type * as NodeHttp from '@opentelemetry/otlp-exporter-base/build/src/index-node-http';
 import {
+  type IExporterMetricsHelper,
   type IExportTraceServiceResponse,
   type ISerializer,
   ProtobufTraceSerializer,
   TraceExporterMetricsHelper,
 } from '@opentelemetry/otlp-transformer';
-import type { tracing } from '@opentelemetry/sdk-node';
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import { TraceRequestEncoder } from './otlp-trace-encoder';
 
-// The package exports this entry as `./node-http`. This repository's TypeScript resolution
-// (node10) does not read package exports, so the types come from the file, the code from the export.
+/** Opaque here: produced by `convertLegacyHttpOptions`, consumed by the delegate factory. */
+type NodeHttpConfiguration = { readonly agentFactory: unknown };
+
+/**
+ * What this exporter uses of `@opentelemetry/otlp-exporter-base/node-http`, the entry
+ * `@opentelemetry/exporter-trace-otlp-proto` itself builds on. It is a published subpath
+ * export, but this repository's TypeScript resolution (node10) does not read package
+ * exports, so its types are restated here against the package's main-entry types.
+ */
+interface NodeHttpEntry {
+  convertLegacyHttpOptions(
+    this: void,
+    config: OTLPExporterConfigBase,
+    signalIdentifier: string,
+    signalResourcePath: string,
+    requiredHeaders: Record<string, string>,
+  ): NodeHttpConfiguration;
+  createOtlpHttpExportDelegate<Internal, Response>(
+    this: void,
+    options: NodeHttpConfiguration,
+    serializer: ISerializer<Internal, Response>,
+    metricsComponentType: string,
+    exporterMetricsHelper: IExporterMetricsHelper<Internal>,
+    meterProvider: undefined,
+  ): IOtlpExportDelegate<Internal>;
+}
+
 const { convertLegacyHttpOptions, createOtlpHttpExportDelegate } =
   createRequire(__filename)(
     '@opentelemetry/otlp-exporter-base/node-http',
-  ) as typeof NodeHttp;
+  ) as NodeHttpEntry;
 
 /**
  * OTLP/HTTP protobuf span exporter: `@opentelemetry/exporter-trace-otlp-proto`'s
@@ -29,19 +55,17 @@ const { convertLegacyHttpOptions, createOtlpHttpExportDelegate } =
  * 2.7 µs per span in isolation).
  */
 export class OtlpProtoSpanExporter
-  extends OTLPExporterBase<tracing.ReadableSpan[]>
-  implements tracing.SpanExporter
+  extends OTLPExporterBase<ReadableSpan[]>
+  implements SpanExporter
 {
-  constructor(config: OTLPExporterNodeConfigBase = {}) {
+  constructor(config: OTLPExporterConfigBase = {}) {
     const encoder = new TraceRequestEncoder();
-    const serializer: ISerializer<
-      tracing.ReadableSpan[],
-      IExportTraceServiceResponse
-    > = {
-      serializeRequest: (spans) => encoder.encode(spans),
-      deserializeResponse: (data) =>
-        ProtobufTraceSerializer.deserializeResponse(data),
-    };
+    const serializer: ISerializer<ReadableSpan[], IExportTraceServiceResponse> =
+      {
+        serializeRequest: (spans) => encoder.encode(spans),
+        deserializeResponse: (data) =>
+          ProtobufTraceSerializer.deserializeResponse(data),
+      };
     super(
       createOtlpHttpExportDelegate(
         convertLegacyHttpOptions(config, 'TRACES', 'v1/traces', {

@@ -11,12 +11,12 @@ import { TraceState } from '@opentelemetry/core';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
-  BasicTracerProvider,
+  TracerProvider,
   InMemorySpanExporter,
   type ReadableSpan,
   SimpleSpanProcessor,
   type SpanLimits,
-} from '@opentelemetry/sdk-trace-base';
+} from '@opentelemetry/sdk-trace';
 import { otlpTypes } from '../../../../../test/support/trace-receivers/otlp-decode';
 import { TraceRequestEncoder } from './otlp-trace-encoder';
 
@@ -36,17 +36,17 @@ function decode(bytes: Uint8Array): unknown {
 
 /** Spans from a real SDK tracer provider, as a BatchSpanProcessor hands them to an exporter. */
 function record(
-  produce: (provider: BasicTracerProvider) => void,
+  produce: (provider: TracerProvider) => void,
   options: { service?: string; spanLimits?: SpanLimits } = {},
 ): ReadableSpan[] {
   const exporter = new InMemorySpanExporter();
-  const provider = new BasicTracerProvider({
+  const provider = new TracerProvider({
     resource: resourceFromAttributes({
       'service.name': options.service ?? 'prs-backend',
       'service.version': '1.4.0',
       'host.name': 'ünïcode-host',
     }),
-    spanProcessors: [new SimpleSpanProcessor(exporter)],
+    spanProcessors: [new SimpleSpanProcessor({ exporter: exporter })],
     ...(options.spanLimits ? { spanLimits: options.spanLimits } : {}),
   });
   produce(provider);

@@ -1,5 +1,5 @@
 import type { Attributes, Link, SpanContext } from '@opentelemetry/api';
-import type { tracing } from '@opentelemetry/sdk-node';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { ProtobufWriter } from './protobuf-writer';
 
 // Field tags of opentelemetry/proto/collector/trace/v1 and trace/v1, common/v1 (wire type 2
@@ -29,7 +29,7 @@ export class TraceRequestEncoder {
   private readonly keys = new Map<string, Buffer>();
 
   /** The request body for one batch of spans. */
-  encode(spans: tracing.ReadableSpan[]): Uint8Array {
+  encode(spans: ReadableSpan[]): Uint8Array {
     const writer = new ProtobufWriter(spans.length * 320 + 512);
     for (const [resource, scopes] of groupByResourceAndScope(spans)) {
       writer.ensure(8);
@@ -68,7 +68,7 @@ export class TraceRequestEncoder {
     return writer.finish();
   }
 
-  private encodeSpan(w: ProtobufWriter, span: tracing.ReadableSpan): void {
+  private encodeSpan(w: ProtobufWriter, span: ReadableSpan): void {
     w.tag(SPAN);
     const start = w.open(2);
     const context = span.spanContext();
@@ -217,14 +217,14 @@ export class TraceRequestEncoder {
   }
 }
 
-type Resource = tracing.ReadableSpan['resource'];
-type Scope = tracing.ReadableSpan['instrumentationScope'];
+type Resource = ReadableSpan['resource'];
+type Scope = ReadableSpan['instrumentationScope'];
 
 /** Spans by resource and by scope (both by identity, as OpenTelemetry groups them), in first-seen order. */
 function groupByResourceAndScope(
-  spans: tracing.ReadableSpan[],
-): Map<Resource, Map<Scope, tracing.ReadableSpan[]>> {
-  const resources = new Map<Resource, Map<Scope, tracing.ReadableSpan[]>>();
+  spans: ReadableSpan[],
+): Map<Resource, Map<Scope, ReadableSpan[]>> {
+  const resources = new Map<Resource, Map<Scope, ReadableSpan[]>>();
   for (const span of spans) {
     let scopes = resources.get(span.resource);
     if (scopes === undefined) {
