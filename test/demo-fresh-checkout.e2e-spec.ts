@@ -1,7 +1,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { TEST_DATABASE_URL } from './support/demo-client';
 import { DEMO_READY, REPO_ROOT } from './support/fixture-process';
 
@@ -13,6 +13,7 @@ function run(
   args: string[],
   cwd: string,
   timeoutMs: number,
+  path = process.env.PATH ?? '',
 ): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(
@@ -20,6 +21,7 @@ function run(
       args,
       {
         cwd,
+        env: { ...process.env, PATH: path },
         timeout: timeoutMs,
         killSignal: 'SIGKILL',
         maxBuffer: 64 * 1024 * 1024,
@@ -57,6 +59,19 @@ function stopGroup(child: ChildProcess): Promise<void> {
   });
 }
 
+/** PATH as a newcomer's shell has it: without the npm scripts' node_modules/.bin entries. */
+const machinePath = (process.env.PATH ?? '')
+  .split(delimiter)
+  .filter((dir) => !dir.includes('node_modules'))
+  .join(delimiter);
+
+/** The Node.js the project pins for its npm scripts (root devDependency `node`). */
+const PINNED = (
+  JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
+    devDependencies: Record<string, string>;
+  }
+).devDependencies.node;
+
 // Only committed files are cloned: this checks what a newcomer gets from the repository.
 describe('fresh checkout: README setup, then npm run demo', () => {
   let dir: string;
@@ -71,7 +86,7 @@ describe('fresh checkout: README setup, then npm run demo', () => {
   }, 30_000);
 
   it(
-    'clones, installs, builds, boots, and serves /health/live and prs_ metrics',
+    'clones, installs, builds, boots on the pinned Node.js, and serves /health/live and prs_ metrics',
     async () => {
       const repo = join(dir, 'repo');
       await run(
@@ -85,13 +100,14 @@ describe('fresh checkout: README setup, then npm run demo', () => {
         ['ci', '--prefer-offline', '--no-audit', '--no-fund'],
         repo,
         5 * MINUTE,
+        machinePath,
       );
       demo = spawn('npm', ['run', 'demo'], {
         cwd: repo,
         detached: true,
         stdio: ['ignore', 'pipe', 'pipe'],
         env: {
-          PATH: process.env.PATH ?? '',
+          PATH: machinePath,
           HOME: process.env.HOME ?? '',
           NO_COLOR: '1',
           PORT: '0',
@@ -123,6 +139,8 @@ describe('fresh checkout: README setup, then npm run demo', () => {
           reject(new Error(`npm run demo exited with ${code}:\n${output}`));
         });
       });
+      // The machine's own node may be anything (Node 20 here); the demo runs on the pinned one.
+      expect(output).toContain(`Runtime: Node.js v${PINNED}`);
       const live = await fetch(`http://127.0.0.1:${port}/health/live`, {
         signal: AbortSignal.timeout(20_000),
       });

@@ -35,6 +35,7 @@ export function printBanner(facts: BannerFacts): void {
   log.log(
     `Try: curl -s -X POST ${url}/api/auth/login -H 'content-type: application/json' -d '{"username":"alice","password":"prs-demo"}'`,
   );
+  log.log(`Runtime: Node.js ${process.version}`);
   log.log(`PRS demo (${facts.adapter}) listening on ${url}`);
 }
 

@@ -2,6 +2,9 @@
  * `@prs/nestjs-observability/sdk`: start the SDK yourself (the no-flag bootstrap).
  * Import nothing else from the app before calling {@link startObservability}.
  */
+// First: on an unsupported Node.js, fail with one clear message before OpenTelemetry loads.
+import './core/runtime-guard';
+
 export {
   startObservability,
   DEFAULT_SHUTDOWN_TIMEOUT_MS,

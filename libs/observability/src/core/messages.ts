@@ -23,6 +23,11 @@ export const messages = {
           ? 'activeUsers.source is not called: earlier calls ignored their AbortSignal and are still pending'
           : 'activeUsers.source failed') +
     '; prs_active_users_total keeps reporting its last value',
+  unsupportedNode: (found: string, required: string): string =>
+    `@prs/nestjs-observability needs Node.js >= ${required} (22.15 or later, 24, 26); ` +
+    `this process runs Node.js ${found.replace(/^v/, '')}. ` +
+    'OpenTelemetry JS 3.x, which the SDK is built on, does not run on older Node.js. ' +
+    `Install a supported Node.js; see ${README_URL}#supported-runtimes`,
   sdkNotStarted: (): string =>
     'ObservabilityModule could not find a running observability SDK. ' +
     'The SDK must start before Nest, pg, ioredis and express/fastify are loaded, or their instrumentation is silently lost. ' +
