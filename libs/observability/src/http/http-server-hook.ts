@@ -114,6 +114,45 @@ export class HttpServerHook
       }
     };
 
+    // Runs the observers' `enter` from `from` on, nested; the innermost runs the app.
+    const enter = (
+      server: Server,
+      req: IncomingMessage,
+      res: ServerResponse,
+      states: unknown[],
+      from: number,
+    ): void => {
+      for (let i = from; i < count; i++) {
+        const state = states[i];
+        const observer = observers[i]!;
+        if (state === undefined || observer.enter === undefined) continue;
+        let entered = false;
+        let inner: { error: unknown } | undefined;
+        try {
+          observer.enter(state, () => {
+            entered = true;
+            try {
+              enter(server, req, res, states, i + 1);
+            } catch (error) {
+              inner = { error };
+              throw error;
+            }
+          });
+          return;
+        } catch (error) {
+          // Thrown by the app's own listener: it propagates as it would without us.
+          if (inner !== undefined && inner.error === error) throw error;
+          log.warn(
+            observer.label,
+            messages.observerFailed(observer.label),
+            error,
+          );
+          if (entered) return; // the request ran; the observer failed after it
+        }
+      }
+      dispatch.call(server, req, res);
+    };
+
     const hook = function (
       this: Server,
       req: IncomingMessage,
@@ -159,38 +198,7 @@ export class HttpServerHook
         return;
       }
       res.on('close', () => finish(request, states));
-      const enter = (server: Server, from: number): void => {
-        for (let i = from; i < count; i++) {
-          const state = states[i];
-          const observer = observers[i]!;
-          if (state === undefined || observer.enter === undefined) continue;
-          let entered = false;
-          let inner: { error: unknown } | undefined;
-          try {
-            observer.enter(state, () => {
-              entered = true;
-              try {
-                enter(server, i + 1);
-              } catch (error) {
-                inner = { error };
-                throw error;
-              }
-            });
-            return;
-          } catch (error) {
-            // Thrown by the app's own listener: it propagates as it would without us.
-            if (inner !== undefined && inner.error === error) throw error;
-            log.warn(
-              observer.label,
-              messages.observerFailed(observer.label),
-              error,
-            );
-            if (entered) return; // the request ran; the observer failed after it
-          }
-        }
-        dispatch.call(server, req, res);
-      };
-      enter(this, 0);
+      enter(this, req, res, states, 0);
     };
 
     server.removeAllListeners('request');
