@@ -29,7 +29,7 @@ export function resolveActiveUsersOptions(
   input: unknown,
   problems: ConfigProblem[],
 ): ResolvedActiveUsersOptions {
-  const c = new OptionChecks(problems, { functionSource: true });
+  const c = new OptionChecks(problems);
   const o = c.section(input, 'activeUsers', KNOWN) ?? {};
   const integer = (key: keyof typeof LIMITS, min: number): number =>
     c.integer(o[key] ?? D[key], D[key], `activeUsers.${key}`, min, LIMITS[key]);

@@ -12,7 +12,7 @@ export function resolveBusinessEventsOptions(
   input: unknown,
   problems: ConfigProblem[],
 ): ResolvedBusinessEventsOptions {
-  const c = new OptionChecks(problems, { functionSource: true });
+  const c = new OptionChecks(problems);
   const fallback = Object.values(PRS_EVENT_TYPES);
   const o = c.section(input, 'businessEvents', ['eventTypes']);
   if (o === undefined) return { eventTypes: fallback };

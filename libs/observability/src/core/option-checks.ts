@@ -6,14 +6,7 @@ import type { ConfigProblem } from './observability-config.error';
  * takes the fallback; a caller that also defaults `null` passes `value ?? fallback`.
  */
 export class OptionChecks {
-  /**
-   * `functionSource`: show a function value by its source text, not as 'a function'
-   * (how the logging, business-events and active-users sections have always shown one).
-   */
-  constructor(
-    readonly problems: ConfigProblem[],
-    private readonly style: { functionSource?: boolean } = {},
-  ) {}
+  constructor(readonly problems: ConfigProblem[]) {}
 
   push(path: string, message: string): void {
     this.problems.push({ path, message });
@@ -25,10 +18,9 @@ export class OptionChecks {
     return ok;
   }
 
-  /** Shows an offending (non-secret) value, shortened. */
+  /** Shows an offending (non-secret) value, shortened; a function as 'a function', never its source. */
   show(value: unknown): string {
-    if (typeof value === 'function' && !this.style.functionSource)
-      return 'a function';
+    if (typeof value === 'function') return 'a function';
     const text = JSON.stringify(value);
     if (text === undefined) return String(value);
     return text.length > 80 ? `${text.slice(0, 77)}...` : text;

@@ -32,7 +32,7 @@ export function resolveLoggingOptions(
   input: unknown,
   problems: ConfigProblem[],
 ): ResolvedLoggingOptions {
-  const c = new OptionChecks(problems, { functionSource: true });
+  const c = new OptionChecks(problems);
   const o = c.section(input, 'logging', KNOWN) ?? {};
   const bool = (key: 'enabled' | 'stdout' | 'requestLog'): boolean =>
     c.boolean(o[key] ?? D[key], D[key], `logging.${key}`);
