@@ -1,4 +1,4 @@
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import {
   existsSync,
   mkdtempSync,
@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { scrape, valueOf } from './support/exposition';
 import { REPO_ROOT } from './support/fixture-process';
+import { installedVersion, packLibrary } from './support/packed-library';
 import {
   type OtlpReceiver,
   startOtlpReceiver,
@@ -30,7 +31,6 @@ import {
  * state until contrib publishes -express/-ioredis on the 0.301 line.
  */
 
-const LIB = join(REPO_ROOT, 'libs', 'observability');
 const ROOT_PACKAGE = JSON.parse(
   readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'),
 ) as {
@@ -61,17 +61,6 @@ const APP_OVERRIDES = Object.fromEntries(
     return entry === undefined ? [] : [[name, entry]];
   }),
 );
-
-function installedVersion(name: string): string {
-  return (
-    JSON.parse(
-      readFileSync(
-        join(REPO_ROOT, 'node_modules', name, 'package.json'),
-        'utf8',
-      ),
-    ) as { version: string }
-  ).version;
-}
 
 /** Every installed copy of each of `names`, as `<version> <path>`, walking nested node_modules. */
 function installedCopies(root: string, names: string[]): Map<string, string[]> {
@@ -159,12 +148,7 @@ describe('the packed package in an app already on OpenTelemetry JS 3.x', () => {
   });
 
   it('installs with plain npm install and the overrides, keeps one copy of each OpenTelemetry singleton, traces and counts a request', async () => {
-    const packed = JSON.parse(
-      execFileSync('npm', ['pack', '--json', '--pack-destination', dir], {
-        cwd: LIB,
-        encoding: 'utf8',
-      }),
-    ) as { filename: string }[];
+    const packed = packLibrary(dir);
     writeFileSync(
       join(dir, 'package.json'),
       JSON.stringify(
@@ -172,7 +156,7 @@ describe('the packed package in an app already on OpenTelemetry JS 3.x', () => {
           name: 'scratch-otel-app',
           private: true,
           dependencies: {
-            '@prs/nestjs-observability': `file:./${packed[0]?.filename}`,
+            '@prs/nestjs-observability': `file:./${packed.filename}`,
             '@nestjs/common': installedVersion('@nestjs/common'),
             '@nestjs/core': installedVersion('@nestjs/core'),
             '@nestjs/platform-express': installedVersion(

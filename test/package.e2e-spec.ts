@@ -1,20 +1,9 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT } from './support/fixture-process';
+import { installedVersion, packLibrary } from './support/packed-library';
 import { scrape, valueOf } from './support/exposition';
-
-const LIB = join(REPO_ROOT, 'libs', 'observability');
-
-function installedVersion(name: string): string {
-  const pkg = JSON.parse(
-    readFileSync(join(REPO_ROOT, 'node_modules', name, 'package.json'), 'utf8'),
-  ) as {
-    version: string;
-  };
-  return pkg.version;
-}
 
 // A plain CommonJS Nest app, as a separate project would write it without a build step.
 const SCRATCH_MAIN = `
@@ -45,13 +34,8 @@ describe('the packed package in a separate app', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('packs only the build output, installs from the tarball, boots and serves /metrics', async () => {
-    const packed = JSON.parse(
-      execFileSync('npm', ['pack', '--json', '--pack-destination', dir], {
-        cwd: LIB,
-        encoding: 'utf8',
-      }),
-    ) as { filename: string; files: { path: string }[] }[];
-    const files = packed[0]?.files.map((f) => f.path) ?? [];
+    const packed = packLibrary(dir);
+    const files = packed.files.map((f) => f.path);
     expect(files).toEqual(
       expect.arrayContaining([
         'package.json',
@@ -80,7 +64,7 @@ describe('the packed package in a separate app', () => {
         name: 'scratch-app',
         private: true,
         dependencies: {
-          '@prs/nestjs-observability': `file:./${packed[0]?.filename}`,
+          '@prs/nestjs-observability': `file:./${packed.filename}`,
           '@nestjs/common': installedVersion('@nestjs/common'),
           '@nestjs/core': installedVersion('@nestjs/core'),
           '@nestjs/platform-express': installedVersion(
