@@ -16,11 +16,14 @@ type GlobalWithHook = typeof globalThis & { [HOOK_REGISTERED]?: boolean };
 export function registerLoaderHook(): void {
   const g = globalThis as GlobalWithHook;
   if (g[HOOK_REGISTERED]) return;
-  // `module.register` exists from Node 20.6; older runtimes can only instrument CommonJS.
-  if (typeof nodeModule.register !== 'function') return;
   // Only the modules we instrument go through import-in-the-middle. Wrapping every ES
   // module also wrapped ESM-only packages that CommonJS code require()s (Terminus, Nest 12),
   // which Node 22's require(esm) intermittently rejects ("not yet fully loaded").
+  if (registerSyncHooks()) {
+    g[HOOK_REGISTERED] = true;
+    return;
+  }
+  if (typeof nodeModule.register !== 'function') return;
   nodeModule.register(
     'import-in-the-middle/hook.mjs',
     pathToFileURL(__filename),
@@ -29,4 +32,25 @@ export function registerLoaderHook(): void {
     },
   );
   g[HOOK_REGISTERED] = true;
+}
+
+interface SyncHooks {
+  register(options: { include: string[] }): void;
+  supportsSyncHooks(): boolean;
+}
+
+/**
+ * Node 26 deprecates `module.register()` (DEP0205, a warning on stderr at every start):
+ * there, import-in-the-middle's in-thread hooks go through `module.registerHooks()`.
+ * Node 22 and 24 keep the off-thread loader every release of this SDK was tested with.
+ */
+function registerSyncHooks(): boolean {
+  const major = Number.parseInt(process.versions.node, 10);
+  if (major < 26) return false;
+  // An ES module, loaded with require(esm) (Node >= 22.12); the type is declared above.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const hooks = require('import-in-the-middle/register-hooks.mjs') as SyncHooks;
+  if (!hooks.supportsSyncHooks()) return false;
+  hooks.register({ include: [...HOOKED_MODULES] });
+  return true;
 }
