@@ -1,28 +1,25 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
 import type { MetricReader } from '@opentelemetry/sdk-metrics';
 import type { RateLimitedLogger } from '../core/rate-limited-logger';
 import { messages } from '../core/messages';
 import type { MetricsAuthOptions } from './metrics-options.interface';
 import { authChallenge, createAuthorizationCheck } from './metrics-auth';
+import {
+  EXPOSITION_CONTENT_TYPES,
+  type ExpositionFormat,
+  negotiateExposition,
+  writeExposition,
+} from './exposition';
 
-const CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 const COLLECT_TIMEOUT_MS = 5_000;
 
 /**
- * Answers Prometheus scrapes: collects from the SDK's pull reader and writes text
- * format 0.0.4. Unauthorized scrapes get 401 and no metric bytes; a failed collection
- * gets a generic 500, never a 200 carrying an error string.
+ * Answers Prometheus scrapes: collects from the SDK's pull reader and writes OpenMetrics
+ * (with exemplars) when the scraper's `Accept` prefers it, text format 0.0.4 otherwise.
+ * Unauthorized scrapes get 401 and no metric bytes; a failed collection gets a generic
+ * 500, never a 200 carrying an error string.
  */
 export class MetricsEndpoint {
-  // Arguments: no prefix, no timestamps, no resource labels, no target_info, no otel_scope_* labels.
-  private readonly serializer = new PrometheusSerializer(
-    undefined,
-    false,
-    undefined,
-    true,
-    true,
-  );
   private readonly authorized: (header: string | undefined) => boolean;
 
   constructor(
@@ -54,12 +51,15 @@ export class MetricsEndpoint {
       res.end('Unauthorized\n');
       return;
     }
-    this.render().then(
+    const format = negotiateExposition(req.headers.accept);
+    this.render(format).then(
       (body) => {
         res.writeHead(200, {
-          'content-type': CONTENT_TYPE,
+          'content-type': EXPOSITION_CONTENT_TYPES[format],
           'content-length': Buffer.byteLength(body),
           'cache-control': 'no-store',
+          // The body depends on Accept: a cache must not hand OpenMetrics to a text client.
+          vary: 'Accept',
         });
         res.end(req.method === 'HEAD' ? undefined : body);
       },
@@ -77,7 +77,7 @@ export class MetricsEndpoint {
   }
 
   /** Collects and serializes; rejects when collection fails outright. */
-  async render(): Promise<string> {
+  async render(format: ExpositionFormat = 'text'): Promise<string> {
     const { resourceMetrics, errors } = await this.reader.collect({
       timeoutMillis: COLLECT_TIMEOUT_MS,
     });
@@ -88,6 +88,8 @@ export class MetricsEndpoint {
         'Some metrics failed to collect',
         errors[0],
       );
-    return this.serializer.serialize(resourceMetrics);
+    return writeExposition(resourceMetrics, format, (message) =>
+      this.log.warn('metrics-exposition', message),
+    );
   }
 }
