@@ -20,7 +20,7 @@ export interface BannerFacts {
 export function printBanner(facts: BannerFacts): void {
   const log = new Logger('Demo');
   const { url, database, redis, config } = facts;
-  log.log(`Metrics: ${url}/metrics`);
+  log.log(`Metrics: ${metrics(url)}`);
   log.log(
     `Health: ${url}/api/health/ (full report), ${url}/health/ready (readiness), ${url}/health/live (liveness)`,
   );
@@ -37,6 +37,23 @@ export function printBanner(facts: BannerFacts): void {
   );
   log.log(`Runtime: Node.js ${process.version}`);
   log.log(`PRS demo (${facts.adapter}) listening on ${url}`);
+}
+
+function metrics(url: string): string {
+  const sdk = getRunningSdk();
+  if (!sdk || sdk.options.disabled) return 'off (OTEL_SDK_DISABLED=true)';
+  const { exporters, exportIntervalMillis, otlp } = sdk.options.metrics;
+  if (exporters.length === 0) return 'off (OTEL_METRICS_EXPORTER=none)';
+  const where = exporters.map((exporter) =>
+    exporter === 'prometheus'
+      ? `${url}/metrics`
+      : exporter === 'otlp'
+        ? `OTLP ${otlp.endpoint} every ${exportIntervalMillis / 1000} s`
+        : `${exporter} every ${exportIntervalMillis / 1000} s`,
+  );
+  return exporters.includes('prometheus')
+    ? where.join(', ')
+    : `${where.join(', ')} (no /metrics: add prometheus to OTEL_METRICS_EXPORTER)`;
 }
 
 function traces(): string {

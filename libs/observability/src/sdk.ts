@@ -12,6 +12,9 @@ export {
 export { getRunningSdk, type RunningSdk } from './sdk/running-sdk';
 export type {
   InstrumentationName,
+  MetricsExporterName,
+  MetricsExportOptions,
+  MetricsTemporality,
   StartObservabilityOptions,
   TraceOptions,
   TracesExporterName,

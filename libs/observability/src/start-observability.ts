@@ -1,4 +1,3 @@
-import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import {
   envDetector,
   hostDetector,
@@ -16,6 +15,7 @@ import {
   silenceInstrumentationMetrics,
 } from './instrumentation/instrumentations';
 import { registerLoaderHook } from './instrumentation/loader-hook';
+import { createMetricPipeline } from './sdk/metric-pipeline';
 import { RecordHub } from './sdk/record-hub';
 import {
   getRunningSdk,
@@ -66,19 +66,23 @@ export function startObservability(
     spansDropped: 0,
     spanExportFailures: 0,
     spansExported: 0,
+    metricExportFailures: 0,
   };
+  const tracingOn = !resolved.disabled && resolved.traces.exporter !== 'none';
   const base = {
     options: resolved,
     stats,
     reporter: new DiagnosticReporter(),
     queries: new RecordHub<QueryRecord>(),
     cacheCommands: new RecordHub<CacheRecord>(),
-    tallies: new MetricTallies(),
+    // Exemplars only where their trace can be opened: with tracing off no span is exported.
+    tallies: new MetricTallies({ exemplars: tracingOn }),
   };
   if (resolved.disabled) {
     const disabled: RunningSdk = {
       ...base,
       metricReader: undefined,
+      metricsEnabled: false,
       shutdown: () => Promise.resolve(),
     };
     setRunningSdk(disabled);
@@ -86,20 +90,18 @@ export function startObservability(
   }
 
   registerLoaderHook();
-  // No scope labels and no target_info: the latter would publish the process command line.
-  const metricReader = new PrometheusExporter({
-    preventServerStart: true,
-    withoutScopeInfo: true,
-    withoutTargetInfo: true,
-    metricProducers: [base.tallies],
-  });
-  const tracingOn = resolved.traces.exporter !== 'none';
+  const metricPipeline = createMetricPipeline(
+    resolved.metrics,
+    base.tallies,
+    stats,
+    base.reporter,
+  );
   const instrumentations = createInstrumentations(base);
   const sdk = new NodeSDK({
     resource: resourceFromAttributes(resourceAttributes(resolved)),
     // The process detector is left out on purpose: it copies the command line into every span.
     resourceDetectors: [envDetector, hostDetector],
-    metricReaders: [metricReader],
+    metricReaders: metricPipeline.readers,
     spanProcessors: createSpanProcessors(resolved.traces, stats, base.reporter),
     ...(tracingOn
       ? {
@@ -115,7 +117,8 @@ export function startObservability(
   let stopping: Promise<void> | undefined;
   const started: RunningSdk = {
     ...base,
-    metricReader,
+    metricReader: metricPipeline.pull,
+    metricsEnabled: metricPipeline.readers.length > 0,
     shutdown: (timeoutMs = DEFAULT_SHUTDOWN_TIMEOUT_MS) =>
       (stopping ??= shutdownSdk(sdk, started, timeoutMs)),
   };

@@ -50,6 +50,11 @@ export const messages = {
   sdkDisabled: (): string =>
     'OpenTelemetry SDK is disabled (OTEL_SDK_DISABLED=true or startObservability({ disabled: true })): ' +
     'ObservabilityModule installs no metrics endpoint and records nothing',
+  metricsNotPulled: (exporters: readonly string[]): string =>
+    exporters.length === 0
+      ? 'Metrics are off (OTEL_METRICS_EXPORTER=none): no /metrics endpoint, nothing recorded'
+      : `Metrics are pushed (${exporters.join(', ')}), not served: add "prometheus" to OTEL_METRICS_EXPORTER ` +
+        '(or metrics.exporters) to serve /metrics as well',
   healthCheckDown: (check: string, reason: string): string =>
     `Health check "${check}" is down: ${reason}`,
   healthCheckTimeout: (ms: number): string => `timeout after ${ms} ms`,

@@ -1,7 +1,17 @@
-import type { Attributes } from '@opentelemetry/api';
+import {
+  type Attributes,
+  type SpanContext,
+  TraceFlags,
+} from '@opentelemetry/api';
 import { PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
-import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
-import { MetricTallies } from './metric-tallies';
+import {
+  AggregationTemporality,
+  DataPointType,
+  MeterProvider,
+  type MetricData,
+  MetricReader,
+} from '@opentelemetry/sdk-metrics';
+import { exemplarsOf, MetricTallies } from './metric-tallies';
 
 class PullReader extends MetricReader {
   protected onForceFlush(): Promise<void> {
@@ -163,6 +173,140 @@ describe('MetricTallies', () => {
         '# UNIT prs_thing_duration_seconds s',
         '# TYPE prs_thing_duration_seconds histogram',
       ].join('\n'),
+    );
+  });
+});
+
+const span = (n: number, sampled = true): SpanContext => ({
+  traceId: n.toString(16).padStart(32, '0'),
+  spanId: n.toString(16).padStart(16, '0'),
+  traceFlags: sampled ? TraceFlags.SAMPLED : TraceFlags.NONE,
+});
+
+async function metricsOf(
+  producer: MetricTallies | ReturnType<MetricTallies['producer']>,
+): Promise<MetricData[]> {
+  const { resourceMetrics } = await producer.collect();
+  return resourceMetrics.scopeMetrics.flatMap((scope) => scope.metrics);
+}
+
+describe('MetricTallies exemplars', () => {
+  it('keep, per bucket, the ids of the last sampled record in it; unsampled records leave none', async () => {
+    const tallies = new MetricTallies({ exemplars: true });
+    const histogram = tallies.histogram(HISTOGRAM, BOUNDS);
+    const attributes = Object.freeze({ kind: 'a' });
+    const before = Date.now();
+    histogram.record(0.003, attributes, span(1));
+    histogram.record(0.004, attributes, span(2));
+    histogram.record(0.05, attributes, span(3, false));
+    histogram.record(7, attributes, span(4));
+    histogram.record(0.5, attributes);
+    const [metric] = await metricsOf(tallies);
+    const exemplars = exemplarsOf(metric!.dataPoints[0]!);
+    expect(exemplars).toHaveLength(BOUNDS.length + 1);
+    expect(exemplars?.[0]).toEqual({
+      value: 0.004,
+      timeUnixMs: expect.any(Number) as number,
+      traceId: span(2).traceId,
+      spanId: span(2).spanId,
+    });
+    expect(exemplars?.[0]?.timeUnixMs).toBeGreaterThanOrEqual(before);
+    expect(exemplars?.[2]).toBeUndefined(); // unsampled
+    expect(exemplars?.[3]).toBeUndefined(); // no span
+    expect(exemplars?.[4]).toMatchObject({
+      value: 7,
+      traceId: span(4).traceId,
+    });
+  });
+
+  it('are not kept when off (tracing off: their traces would open nothing)', async () => {
+    const tallies = new MetricTallies();
+    tallies
+      .histogram(HISTOGRAM, BOUNDS)
+      .record(0.003, Object.freeze({ kind: 'a' }), span(1));
+    const [metric] = await metricsOf(tallies);
+    expect(exemplarsOf(metric!.dataPoints[0]!)).toBeUndefined();
+  });
+
+  it('of two writers sharing a metric, the newer per bucket wins', async () => {
+    const tallies = new MetricTallies({ exemplars: true });
+    const first = tallies.histogram(HISTOGRAM, BOUNDS);
+    const second = tallies.histogram(HISTOGRAM, BOUNDS);
+    first.record(0.003, Object.freeze({ kind: 'a' }), span(1));
+    second.record(0.5, Object.freeze({ kind: 'a' }), span(2));
+    const [metric] = await metricsOf(tallies);
+    expect(metric!.dataPoints).toHaveLength(1);
+    const exemplars = exemplarsOf(metric!.dataPoints[0]!);
+    expect(exemplars?.[0]?.traceId).toBe(span(1).traceId);
+    expect(exemplars?.[3]?.traceId).toBe(span(2).traceId);
+  });
+});
+
+describe('MetricTallies delta producer', () => {
+  it('hands out what changed since its previous collection; the deltas sum to the cumulative totals', async () => {
+    const tallies = new MetricTallies({ exemplars: true });
+    const counter = tallies.counter(COUNTER);
+    const histogram = tallies.histogram(HISTOGRAM, BOUNDS);
+    const delta = tallies.producer(AggregationTemporality.DELTA);
+    expect(tallies.producer(AggregationTemporality.CUMULATIVE)).toBe(tallies);
+    const a = Object.freeze({ kind: 'a' });
+    const b = Object.freeze({ kind: 'b' });
+    const totals = { a: 0, b: 0, count: 0, sum: 0 };
+    const rounds: [Attributes, number][][] = [
+      [
+        [a, 0.002],
+        [b, 0.2],
+      ],
+      [[a, 0.05]],
+      [],
+      [
+        [b, 3],
+        [b, 0.001],
+      ],
+    ];
+    for (const round of rounds) {
+      for (const [attributes, value] of round) {
+        counter.add(1, attributes);
+        histogram.record(value, attributes, span(Math.round(value * 1000)));
+      }
+      const [sum, hist] = await metricsOf(delta);
+      expect(sum!.aggregationTemporality).toBe(AggregationTemporality.DELTA);
+      expect(hist!.dataPointType).toBe(DataPointType.HISTOGRAM);
+      // Series without records this round are left out.
+      expect(sum!.dataPoints).toHaveLength(
+        new Set(round.map(([attributes]) => attributes)).size,
+      );
+      for (const point of sum!.dataPoints)
+        totals[point.attributes.kind as 'a' | 'b'] += point.value as number;
+      for (const point of hist!.dataPoints) {
+        const value = point.value as { count: number; sum: number };
+        totals.count += value.count;
+        totals.sum += value.sum;
+        // Only exemplars recorded since the previous collection.
+        const exemplars = exemplarsOf(point)!.filter((e) => e !== undefined);
+        expect(exemplars.length).toBeGreaterThan(0);
+        for (const exemplar of exemplars)
+          expect(
+            round.some(
+              ([attributes, value]) =>
+                attributes === point.attributes && value === exemplar.value,
+            ),
+          ).toBe(true);
+      }
+    }
+    const [sum, hist] = await metricsOf(tallies);
+    const cumulative = Object.fromEntries(
+      sum!.dataPoints.map((p) => [p.attributes.kind, p.value]),
+    );
+    expect(totals.a).toBe(cumulative.a);
+    expect(totals.b).toBe(cumulative.b);
+    const points = hist!.dataPoints.map(
+      (p) => p.value as { count: number; sum: number },
+    );
+    expect(totals.count).toBe(points.reduce((n, p) => n + p.count, 0));
+    expect(totals.sum).toBeCloseTo(
+      points.reduce((n, p) => n + p.sum, 0),
+      12,
     );
   });
 });

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import {
   type Attributes,
   type HrTime,
@@ -202,8 +203,10 @@ class DeltaProducer implements MetricProducer {
     for (const scope of result.resourceMetrics.scopeMetrics) {
       scope.metrics = scope.metrics.map((metric) => {
         let seen = this.previous.get(metric.descriptor.name);
-        if (seen === undefined)
-          this.previous.set(metric.descriptor.name, (seen = new Map()));
+        if (seen === undefined) {
+          seen = new Map<string, unknown>();
+          this.previous.set(metric.descriptor.name, seen);
+        }
         return deltaOf(metric, seen, since, sinceMs);
       });
     }
@@ -425,7 +428,8 @@ export class TalliedHistogram extends Tally {
       exemplars.traceIds[bucket] = trace.traceId;
       exemplars.spanIds[bucket] = trace.spanId;
       exemplars.values[bucket] = value;
-      exemplars.times[bucket] = Date.now();
+      // The clock hrTime() reads, sub-millisecond: a delta reader compares it with its last collection.
+      exemplars.times[bucket] = performance.timeOrigin + performance.now();
     }
   }
 

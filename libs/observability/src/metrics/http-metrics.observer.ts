@@ -35,7 +35,7 @@ export class HttpMetricsObserver implements RequestObserver<true> {
 
   end(
     _counted: true,
-    { req, res, start }: ObservedRequest,
+    { req, res, start, spanContext }: ObservedRequest,
     route: string | undefined,
   ): void {
     this.metrics.record(
@@ -47,6 +47,7 @@ export class HttpMetricsObserver implements RequestObserver<true> {
         ? (STATUS_LABELS[res.statusCode] ?? String(res.statusCode))
         : ABORTED_STATUS_CODE,
       (performance.now() - start) / 1000,
+      spanContext,
     );
   }
 }

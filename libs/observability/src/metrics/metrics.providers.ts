@@ -89,7 +89,7 @@ export const METRICS_PROVIDERS: Provider[] = [
       sdk: RunningSdk,
       http: HttpMetrics,
     ): HttpMetricsObserver | null =>
-      config.enabled && sdk.metricReader !== undefined
+      config.enabled && sdk.metricsEnabled
         ? new HttpMetricsObserver(
             http,
             new PathMatcher([...config.http.excludePaths, config.path]),

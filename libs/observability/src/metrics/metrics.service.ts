@@ -37,14 +37,18 @@ export class MetricsService
   ) {}
 
   onModuleInit(): void {
-    const { config } = this;
-    if (this.sdk.metricReader === undefined) {
+    const { config, sdk } = this;
+    if (sdk.options.disabled) {
       if (config.enabled) this.logger.warn(messages.sdkDisabled());
       return;
     }
     if (!config.enabled) return;
+    if (sdk.metricReader === undefined) {
+      this.logger.log(messages.metricsNotPulled(sdk.options.metrics.exporters));
+      return;
+    }
     const endpoint = (this.endpoint = new MetricsEndpoint(
-      this.sdk.metricReader,
+      sdk.metricReader,
       config.auth,
       new RateLimitedLogger(this.logger),
     ));

@@ -21,7 +21,7 @@ export class RuntimeMetrics implements OnApplicationShutdown {
     @Inject(METRICS_OPTIONS) options: MetricsConfig,
     @Inject(OBSERVABILITY_SDK) sdk: RunningSdk,
   ) {
-    if (!options.enabled || sdk.metricReader === undefined) return;
+    if (!options.enabled || !sdk.metricsEnabled) return;
     const meter = metrics.getMeter(PACKAGE_NAME, PACKAGE_VERSION);
     const loopDelay = (this.loopDelay = monitorEventLoopDelay({
       resolution: 20,

@@ -17,12 +17,12 @@ export class TelemetryMetrics implements OnApplicationShutdown {
     budget: MetricBudget,
   ) {
     sdk.queries.attach((q) =>
-      dependencies.recordQuery(q.operation, q.table, q.seconds),
+      dependencies.recordQuery(q.operation, q.table, q.seconds, q.span),
     );
     sdk.cacheCommands.attach((c) =>
       dependencies.recordCacheCommand(c.command, c.status, c.seconds),
     );
-    if (sdk.metricReader === undefined) return;
+    if (!sdk.metricsEnabled) return;
 
     const { meter, names } = budget;
     const stats = sdk.stats;
@@ -39,9 +39,11 @@ export class TelemetryMetrics implements OnApplicationShutdown {
       },
     );
     const traces = Object.freeze({ signal: 'traces' });
-    failures.addCallback((result) =>
-      result.observe(stats.spanExportFailures, traces),
-    );
+    const pushedMetrics = Object.freeze({ signal: 'metrics' });
+    failures.addCallback((result) => {
+      result.observe(stats.spanExportFailures, traces);
+      result.observe(stats.metricExportFailures, pushedMetrics);
+    });
   }
 
   onApplicationShutdown(): void {

@@ -31,6 +31,7 @@ describe('createCountingBatchSpanProcessor', () => {
       spansDropped: 0,
       spanExportFailures: 0,
       spansExported: 0,
+      metricExportFailures: 0,
     };
     const warnings: string[] = [];
     const reporter = new DiagnosticReporter();

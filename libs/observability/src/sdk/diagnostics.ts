@@ -6,6 +6,8 @@ export interface TelemetryStats {
   spanExportFailures: number;
   /** Spans the exporter accepted. */
   spansExported: number;
+  /** Metric pushes that failed (refused, timed out, rejected). */
+  metricExportFailures: number;
 }
 
 /** Where diagnostic warnings go; the module points it at the app's logger. */

@@ -1,3 +1,4 @@
+import type { SpanContext } from '@opentelemetry/api';
 import type { MetricReader } from '@opentelemetry/sdk-metrics';
 import type { MetricTallies } from '../core/metric-tallies';
 import type { DiagnosticReporter, TelemetryStats } from './diagnostics';
@@ -10,6 +11,8 @@ export interface QueryRecord {
   operation: string;
   table: string;
   seconds: number;
+  /** The query's span, when one was recorded: its ids become the duration's exemplar. */
+  span?: SpanContext;
 }
 
 /** One finished cache (Redis) command. */
@@ -28,9 +31,14 @@ export interface CacheRecord {
 export interface RunningSdk {
   /** The resolved options the SDK was started with. */
   readonly options: ResolvedSdkOptions;
-  /** The pull reader that `/metrics` collects from; absent when the SDK is disabled. */
+  /**
+   * The pull reader that `/metrics` collects from; absent when the SDK is disabled or
+   * `prometheus` is not among the metrics exporters.
+   */
   readonly metricReader: MetricReader | undefined;
-  /** The per-request `prs_*` tallies; the reader collects them at each scrape. */
+  /** Whether any metric reader (pull or push) collects: when not, nothing is recorded. */
+  readonly metricsEnabled: boolean;
+  /** The per-request `prs_*` tallies; every reader collects them. */
   readonly tallies: MetricTallies;
   /** Counters of dropped and failed telemetry. */
   readonly stats: TelemetryStats;

@@ -4,12 +4,22 @@ import {
 } from '../core/observability-config.error';
 import { type Env, nonEmpty, parseBooleanEnv, resourceAttribute } from './env';
 import {
+  type MetricsExportOptions,
+  type ResolvedMetricsExportOptions,
+  resolveMetricsExportOptions,
+} from './metric-options';
+import {
   type ResolvedTraceOptions,
   resolveTraceOptions,
   type TraceOptions,
 } from './trace-options';
 
 export type { TracesExporterName, TraceOptions } from './trace-options';
+export type {
+  MetricsExporterName,
+  MetricsExportOptions,
+  MetricsTemporality,
+} from './metric-options';
 
 /** Options for {@link startObservability} (and, through `OTEL_*` variables, for the `register` preload). */
 export interface StartObservabilityOptions {
@@ -35,6 +45,8 @@ export interface StartObservabilityOptions {
   environment?: string;
   /** Tracing settings. */
   traces?: TraceOptions;
+  /** Where metrics go: `/metrics` (the default), OTLP push, or both. */
+  metrics?: MetricsExportOptions;
   /**
    * Auto-instrumentations to enable. `express` (a span per middleware and router layer)
    * is opt-in; `http` also governs ObservabilityModule's HTTP server spans.
@@ -53,6 +65,7 @@ export interface ResolvedSdkOptions {
   serviceVersion: string | undefined;
   environment: string | undefined;
   traces: ResolvedTraceOptions;
+  metrics: ResolvedMetricsExportOptions;
   instrumentations: Record<InstrumentationName, boolean>;
 }
 
@@ -103,6 +116,7 @@ export function resolveSdkOptions(
     resourceAttribute(attributes, 'deployment.environment') ??
     nonEmpty(env.NODE_ENV);
   const traces = resolveTraceOptions(options.traces, env, problems);
+  const metrics = resolveMetricsExportOptions(options.metrics, env, problems);
 
   const instrumentations = {} as Record<InstrumentationName, boolean>;
   for (const name of INSTRUMENTATIONS)
@@ -133,6 +147,7 @@ export function resolveSdkOptions(
     serviceVersion,
     environment,
     traces,
+    metrics,
     instrumentations,
   };
 }

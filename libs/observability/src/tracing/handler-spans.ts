@@ -27,7 +27,7 @@ export class HandlerSpans {
   ) {
     let count = 0;
     if (
-      sdk.metricReader !== undefined &&
+      !sdk.options.disabled &&
       sdk.options.traces.exporter !== 'none'
     ) {
       const tracer = trace.getTracer(PACKAGE_NAME, PACKAGE_VERSION);

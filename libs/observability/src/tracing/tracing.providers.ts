@@ -16,7 +16,7 @@ export const TRACING_PROVIDERS: Provider[] = [
     useFactory: (sdk: RunningSdk): ServerSpanObserver | null => {
       const { traces, instrumentations } = sdk.options;
       const traced =
-        sdk.metricReader !== undefined &&
+        !sdk.options.disabled &&
         traces.exporter !== 'none' &&
         instrumentations.http;
       return traced

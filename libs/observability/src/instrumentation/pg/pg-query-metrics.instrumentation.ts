@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { trace } from '@opentelemetry/api';
 import {
   InstrumentationBase,
   InstrumentationNodeModuleDefinition,
@@ -51,6 +52,9 @@ export class PgQueryMetricsInstrumentation extends InstrumentationBase {
     const onQuery = this.onQuery;
     return function query(this: unknown, ...args: unknown[]): unknown {
       const start = performance.now();
+      // The span that issued the query (OpenTelemetry's pg span is its child and is not
+      // active here): its trace holds the query, so its ids make the duration's exemplar.
+      const span = trace.getActiveSpan()?.spanContext();
       const first = args[0] as
         string | { text?: unknown; submit?: unknown } | undefined;
       const text =
@@ -69,6 +73,7 @@ export class PgQueryMetricsInstrumentation extends InstrumentationBase {
             operation: failed ? 'error' : operation,
             table,
             seconds: (performance.now() - start) / 1000,
+            span,
           });
         } catch {
           // Metrics must never change what the query does.

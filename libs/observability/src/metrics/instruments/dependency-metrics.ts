@@ -1,3 +1,4 @@
+import type { SpanContext } from '@opentelemetry/api';
 import type {
   TalliedCounter,
   TalliedHistogram,
@@ -58,11 +59,20 @@ export class DependencyMetrics {
     );
   }
 
-  /** Counts one database query (`operation` is `error` for a failed one) and observes its duration. */
-  recordQuery(operation: string, table: string, seconds?: number): void {
+  /**
+   * Counts one database query (`operation` is `error` for a failed one) and observes its
+   * duration; a sampled `span` (the query's) becomes the duration bucket's exemplar.
+   */
+  recordQuery(
+    operation: string,
+    table: string,
+    seconds?: number,
+    span?: SpanContext,
+  ): void {
     const attributes = this.querySeries.attributes(operation, table);
     this.queries.add(1, attributes);
-    if (seconds !== undefined) this.queryDuration.record(seconds, attributes);
+    if (seconds !== undefined)
+      this.queryDuration.record(seconds, attributes, span);
   }
 
   /** Counts one cache command and observes its duration. */

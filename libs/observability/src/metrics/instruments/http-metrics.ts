@@ -1,3 +1,4 @@
+import type { SpanContext } from '@opentelemetry/api';
 import type {
   TalliedCounter,
   TalliedHistogram,
@@ -38,12 +39,16 @@ export class HttpMetrics {
     );
   }
 
-  /** Counts one finished (or aborted) HTTP request and observes its duration. */
+  /**
+   * Counts one finished (or aborted) HTTP request and observes its duration; a sampled
+   * `span` (the request's server span) becomes the duration bucket's exemplar.
+   */
   record(
     method: string,
     endpoint: string,
     statusCode: string,
     seconds: number,
+    span?: SpanContext,
   ): void {
     this.requests.add(
       1,
@@ -52,6 +57,7 @@ export class HttpMetrics {
     this.duration.record(
       seconds,
       this.durationSeries.attributes(method, endpoint),
+      span,
     );
   }
 }
