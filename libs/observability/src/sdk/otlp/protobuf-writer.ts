@@ -68,6 +68,13 @@ export class ProtobufWriter {
     this.pos += 8;
   }
 
+  /** A fixed64 or sfixed64: eight little-endian bytes, two's complement when negative. */
+  fixed64(value: bigint): void {
+    this.ensure(8);
+    this.buf.writeBigUInt64LE(BigInt.asUintN(64, value), this.pos);
+    this.pos += 8;
+  }
+
   /**
    * An OpenTelemetry HrTime ([seconds, nanoseconds]) as fixed64 nanoseconds, split so
    * that no intermediate product passes 2^53.
