@@ -558,15 +558,15 @@ describe('OpenTelemetry internals the SDK relies on (see docs/upgrading-opentele
     );
   });
 
-  it('7. @opentelemetry/exporter-prometheus: PrometheusSerializer positional arguments, PrometheusExporter metricProducers', async () => {
+  it('7. @opentelemetry/exporter-prometheus: PrometheusExporter metricProducers; PrometheusSerializer positional arguments (the reference of exposition.spec.ts)', async () => {
     const prometheus = '@opentelemetry/exporter-prometheus';
     const serializerUse: Reliance = {
       pkg: prometheus,
-      file: 'libs/observability/src/metrics/metrics-endpoint.ts',
+      file: 'libs/observability/src/metrics/exposition.spec.ts (its byte-for-byte reference for text 0.0.4)',
     };
     const producerUse: Reliance = {
       pkg: prometheus,
-      file: 'libs/observability/src/start-observability.ts (with core/metric-tallies.ts)',
+      file: 'libs/observability/src/sdk/metric-pipeline.ts (with core/metric-tallies.ts)',
     };
     const now = hrTime();
     const producer: MetricProducer = {
@@ -604,7 +604,7 @@ describe('OpenTelemetry internals the SDK relies on (see docs/upgrading-opentele
           errors: [],
         }),
     };
-    // Exactly as start-observability.ts builds it.
+    // Exactly as metric-pipeline.ts builds it.
     const exporter = new PrometheusExporter({
       preventServerStart: true,
       withoutScopeInfo: true,
@@ -621,8 +621,8 @@ describe('OpenTelemetry internals the SDK relies on (see docs/upgrading-opentele
     provider.getMeter('app').createCounter('prs_sdk_probe').add(1);
     try {
       const { resourceMetrics } = await exporter.collect();
-      // As metrics-endpoint.ts constructs it: no prefix, no timestamps, no resource
-      // labels, no target_info, no otel_scope_* labels.
+      // As exposition.spec.ts constructs its reference: no prefix, no timestamps, no
+      // resource labels, no target_info, no otel_scope_* labels.
       const text = new PrometheusSerializer(
         undefined,
         false,
