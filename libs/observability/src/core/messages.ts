@@ -50,6 +50,10 @@ export const messages = {
   sdkDisabled: (): string =>
     'OpenTelemetry SDK is disabled (OTEL_SDK_DISABLED=true or startObservability({ disabled: true })): ' +
     'ObservabilityModule installs no metrics endpoint and records nothing',
+  metricNameInvalid: (name: string): string =>
+    `Metric "${name}" has no valid Prometheus name; it is left out of /metrics`,
+  metricTypeConflict: (name: string, first: string, second: string): string =>
+    `Metric "${name}" is both a ${first} and a ${second}; it is left out of /metrics`,
   metricsNotPulled: (exporters: readonly string[]): string =>
     exporters.length === 0
       ? 'Metrics are off (OTEL_METRICS_EXPORTER=none): no /metrics endpoint, nothing recorded'

@@ -1,3 +1,4 @@
+import { messages } from '../core/messages';
 import type { Attributes } from '@opentelemetry/api';
 import {
   type DataPoint,
@@ -134,9 +135,7 @@ function familiesOf(
     for (const metric of metrics) {
       const name = prometheusName(metric);
       if (name === undefined) {
-        onDropped?.(
-          `Metric "${metric.descriptor.name}" has no valid Prometheus name; it is left out of /metrics`,
-        );
+        onDropped?.(messages.metricNameInvalid(metric.descriptor.name));
         continue;
       }
       const type = typeOf(metric);
@@ -146,9 +145,7 @@ function familiesOf(
       else if (family.type === type) family.metrics.push(metric);
       else {
         families.set(name, null);
-        onDropped?.(
-          `Metric "${name}" is both a ${family.type} and a ${type}; it is left out of /metrics`,
-        );
+        onDropped?.(messages.metricTypeConflict(name, family.type, type));
       }
     }
   }
