@@ -36,6 +36,9 @@ import {
 import {
   type IExporterMetricsHelper,
   type ISerializer,
+  JsonMetricsSerializer,
+  MetricsExporterMetricsHelper,
+  ProtobufMetricsSerializer,
   ProtobufTraceSerializer,
   TraceExporterMetricsHelper,
 } from '@opentelemetry/otlp-transformer';
@@ -651,5 +654,71 @@ describe('OpenTelemetry internals the SDK relies on (see docs/upgrading-opentele
     } finally {
       await provider.shutdown();
     }
+  });
+
+  it('8. @opentelemetry/otlp-exporter-base ./node-http and @opentelemetry/otlp-transformer for metrics: METRICS options, MetricsExporterMetricsHelper, metrics response decoders', () => {
+    const file = 'libs/observability/src/sdk/otlp/otlp-metric-exporter.ts';
+    const base: Reliance = { pkg: '@opentelemetry/otlp-exporter-base', file };
+    const transformer: Reliance = {
+      pkg: '@opentelemetry/otlp-transformer',
+      file,
+    };
+    const { convertLegacyHttpOptions, createOtlpHttpExportDelegate } =
+      createRequire(join(SRC, 'sdk', 'otlp', 'otlp-metric-exporter.ts'))(
+        '@opentelemetry/otlp-exporter-base/node-http',
+      ) as NodeHttpEntry;
+    const url = 'http://127.0.0.1:4318/v1/metrics';
+    const options = convertLegacyHttpOptions({ url }, 'METRICS', 'v1/metrics', {
+      'Content-Type': 'application/x-protobuf',
+    });
+    expectInternal(
+      options?.url === url && typeof options.agentFactory === 'function',
+      base,
+      `convertLegacyHttpOptions(config, 'METRICS', 'v1/metrics', requiredHeaders) no longer returns a node-http configuration with the url and an agentFactory (got ${show(options)})`,
+    );
+    const delegate = createOtlpHttpExportDelegate(
+      options,
+      ProtobufMetricsSerializer,
+      'otlp_http_metric_exporter',
+      MetricsExporterMetricsHelper,
+      undefined,
+    );
+    expectInternal(
+      typeof delegate?.export === 'function',
+      base,
+      `createOtlpHttpExportDelegate with MetricsExporterMetricsHelper no longer returns an export delegate (got ${show(delegate)})`,
+    );
+    void delegate.shutdown();
+    expectInternal(
+      typeof MetricsExporterMetricsHelper?.countItems === 'function',
+      transformer,
+      'MetricsExporterMetricsHelper (the exporter-metrics helper handed to createOtlpHttpExportDelegate) is gone',
+    );
+    // ExportMetricsServiceResponse.partial_success = 1 { rejected_data_points = 1, error_message = 2 }.
+    const text = Buffer.from('too many');
+    const inner = Buffer.concat([
+      Buffer.from([0x08, 4, 0x12, text.length]),
+      text,
+    ]);
+    const partial = Buffer.concat([Buffer.from([0x0a, inner.length]), inner]);
+    const decoded = ProtobufMetricsSerializer.deserializeResponse(partial);
+    expectInternal(
+      Number(decoded?.partialSuccess?.rejectedDataPoints) === 4 &&
+        decoded?.partialSuccess?.errorMessage === 'too many',
+      transformer,
+      `ProtobufMetricsSerializer.deserializeResponse no longer decodes partial_success {rejected_data_points: 4, error_message} (got ${show(decoded)})`,
+    );
+    const json = JsonMetricsSerializer.deserializeResponse(
+      Buffer.from(
+        JSON.stringify({
+          partialSuccess: { rejectedDataPoints: '4', errorMessage: 'too many' },
+        }),
+      ),
+    );
+    expectInternal(
+      Number(json?.partialSuccess?.rejectedDataPoints) === 4,
+      transformer,
+      `JsonMetricsSerializer.deserializeResponse no longer decodes a partialSuccess (got ${show(json)})`,
+    );
   });
 });
