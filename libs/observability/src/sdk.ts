@@ -15,6 +15,7 @@ export type {
   MetricsExporterName,
   MetricsExportOptions,
   MetricsTemporality,
+  OtlpProtocol,
   StartObservabilityOptions,
   TraceOptions,
   TracesExporterName,

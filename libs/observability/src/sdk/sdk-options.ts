@@ -14,7 +14,11 @@ import {
   type TraceOptions,
 } from './trace-options';
 
-export type { TracesExporterName, TraceOptions } from './trace-options';
+export type {
+  OtlpProtocol,
+  TracesExporterName,
+  TraceOptions,
+} from './trace-options';
 export type {
   MetricsExporterName,
   MetricsExportOptions,
