@@ -7,6 +7,9 @@ import { OBSERVABILITY_SDK } from '../sdk/sdk.constants';
 import type { MetricsConfig } from './metrics-options.interface';
 import { METRICS_OPTIONS } from './metrics.constants';
 
+/** Event-loop delay is summarised per window of this length. */
+const LOOP_DELAY_WINDOW_MS = 10_000;
+
 /**
  * Process and Node.js runtime metrics under the names Prometheus users know from
  * prom-client (`process_cpu_seconds_total`, `process_resident_memory_bytes`, ...), read
@@ -16,6 +19,7 @@ import { METRICS_OPTIONS } from './metrics.constants';
 @Injectable()
 export class RuntimeMetrics implements OnApplicationShutdown {
   private readonly loopDelay: IntervalHistogram | undefined;
+  private rotation: NodeJS.Timeout | undefined;
 
   constructor(
     @Inject(METRICS_OPTIONS) options: MetricsConfig,
@@ -47,15 +51,24 @@ export class RuntimeMetrics implements OnApplicationShutdown {
         description: 'V8 heap used, in bytes',
       })
       .addCallback((result) => result.observe(process.memoryUsage().heapUsed));
+    // Windows on a timer, not reset by a collection: with two readers (a scrape and an
+    // OTLP push) a reset by one would shorten the other's window.
+    let previousWindowP99 = 0;
+    const rotation = (this.rotation = setInterval(() => {
+      previousWindowP99 = loopDelay.percentile(99);
+      loopDelay.reset();
+    }, LOOP_DELAY_WINDOW_MS));
+    rotation.unref();
     meter
       .createObservableGauge('nodejs_eventloop_delay_p99_seconds', {
         description:
-          '99th percentile event loop delay since the previous scrape, in seconds',
+          '99th percentile event loop delay over the last 10 to 20 seconds (the worse of the last full window and the current one), in seconds',
       })
-      .addCallback((result) => {
-        result.observe(loopDelay.percentile(99) / 1e9);
-        loopDelay.reset();
-      });
+      .addCallback((result) =>
+        result.observe(
+          Math.max(previousWindowP99, loopDelay.percentile(99)) / 1e9,
+        ),
+      );
     meter
       .createObservableGauge('process_start_time_seconds', {
         description:
@@ -67,6 +80,7 @@ export class RuntimeMetrics implements OnApplicationShutdown {
   }
 
   onApplicationShutdown(): void {
+    clearInterval(this.rotation);
     this.loopDelay?.disable();
   }
 }
