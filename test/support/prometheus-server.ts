@@ -122,9 +122,61 @@ export interface PrometheusSample {
   value: [number, string];
 }
 
+/** One series' exemplars as `/api/v1/query_exemplars` returns them. */
+export interface PrometheusExemplars {
+  seriesLabels: Record<string, string>;
+  exemplars: {
+    labels: Record<string, string>;
+    /** The observed value, as a decimal string. */
+    value: string;
+    /** Seconds since the Unix epoch. */
+    timestamp: number;
+  }[];
+}
+
+/** One active target as `/api/v1/targets` returns it. */
+export interface PrometheusTarget {
+  labels: Record<string, string>;
+  scrapeUrl: string;
+  health: 'up' | 'down' | 'unknown';
+  lastError: string;
+  lastScrape: string;
+}
+
 export interface PrometheusServer extends Daemon {
   /** Instant query; returns the result vector. */
   query(expr: string): Promise<PrometheusSample[]>;
+  /**
+   * `/api/v1/query_exemplars` between `start` and `end` (seconds since the epoch);
+   * needs `features: ['exemplar-storage']`.
+   */
+  queryExemplars(
+    expr: string,
+    start: number,
+    end: number,
+  ): Promise<PrometheusExemplars[]>;
+  /** The active scrape targets, with their health and last scrape error. */
+  targets(): Promise<PrometheusTarget[]>;
+}
+
+/** Extra settings of {@link startPrometheus}. */
+export interface PrometheusOptions {
+  /** `--enable-feature` names, e.g. `exemplar-storage`. */
+  features?: string[];
+  /** Further command-line flags. */
+  args?: string[];
+}
+
+async function getData<T>(url: string, what: string): Promise<T> {
+  const res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+  const body = (await res.json()) as {
+    status: string;
+    data: T;
+    error?: string;
+  };
+  if (body.status !== 'success')
+    throw new Error(`${what} failed: ${body.error}`);
+  return body.data;
 }
 
 /**
@@ -135,6 +187,7 @@ export interface PrometheusServer extends Daemon {
 export async function startPrometheus(
   config: string,
   files: Record<string, string> = {},
+  options: PrometheusOptions = {},
 ): Promise<PrometheusServer> {
   const daemon = await startDaemon({
     command: 'prometheus',
@@ -143,10 +196,27 @@ export async function startPrometheus(
       `--config.file=${join(dir, 'prometheus.yml')}`,
       `--storage.tsdb.path=${join(dir, 'data')}`,
       `--web.listen-address=127.0.0.1:${port}`,
+      ...(options.features?.length
+        ? [`--enable-feature=${options.features.join(',')}`]
+        : []),
+      ...(options.args ?? []),
     ],
   });
   return {
     ...daemon,
+    queryExemplars: (expr, start, end) =>
+      getData<PrometheusExemplars[]>(
+        `${daemon.url}/api/v1/query_exemplars?query=${encodeURIComponent(expr)}` +
+          `&start=${start}&end=${end}`,
+        `exemplar query ${expr}`,
+      ),
+    targets: async () =>
+      (
+        await getData<{ activeTargets: PrometheusTarget[] }>(
+          `${daemon.url}/api/v1/targets?state=active`,
+          'targets',
+        )
+      ).activeTargets,
     async query(expr) {
       const res = await fetch(
         `${daemon.url}/api/v1/query?query=${encodeURIComponent(expr)}`,
