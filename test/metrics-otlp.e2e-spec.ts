@@ -297,6 +297,15 @@ describe.each(ADAPTERS)('OTLP metrics on %s', (adapter: Adapter) => {
         );
       // Every prs_* series, every bucket, sum and count: equal, none missing on either side.
       expect(exported).toEqual(scraped);
+      // Pushed every OTEL_METRIC_EXPORT_INTERVAL.
+      const times = receiver.exports().map((e) => e.receivedAtMs);
+      const gaps = times
+        .slice(1)
+        .map((t, i) => t - times[i]!)
+        .sort((a, b) => a - b);
+      const median = gaps[Math.floor(gaps.length / 2)]!;
+      expect(median).toBeGreaterThan(INTERVAL_MS * 0.6);
+      expect(median).toBeLessThan(INTERVAL_MS * 2);
     });
   });
 
@@ -549,11 +558,20 @@ describe.each(ADAPTERS)('OTLP metrics on %s', (adapter: Adapter) => {
     });
     afterAll(() => receiver?.close());
 
-    it('otlp alone: the prs_* metrics still arrive by OTLP; /metrics is not served', async () => {
+    it('otlp alone (to OTEL_EXPORTER_OTLP_ENDPOINT + /v1/metrics): the prs_* metrics still arrive by OTLP; /metrics is not served', async () => {
       receiver.reset();
       const app = await startFixture({
         adapter,
-        env: otlpEnv(receiver, { OTEL_METRICS_EXPORTER: 'otlp' }),
+        env: {
+          FIXTURE_STORE: '1',
+          OTEL_METRIC_EXPORT_INTERVAL: String(INTERVAL_MS),
+          OTEL_METRICS_EXPORTER: 'otlp',
+          // The base endpoint only: the metrics path is appended.
+          OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url.replace(
+            /\/v1\/metrics$/,
+            '/',
+          ),
+        },
       });
       try {
         await send(app, [MIX[0]!, MIX[3]!]);

@@ -153,8 +153,8 @@ export interface MetricSeries {
 
 /** One export request the receiver decoded and answered 200. */
 export interface ReceivedMetricsExport {
+  /** `application/x-protobuf` or `application/json` (the Content-Encoding is in `requests()`). */
   contentType: string;
-  contentEncoding?: string;
   /** `Date.now()` when it arrived. */
   receivedAtMs: number;
   request: OtlpMetricsRequest;
@@ -491,14 +491,6 @@ export async function startMetricReceiver(
     },
     close: core.close,
   };
-}
-
-/** The series of `exports` (default all) whose name starts with `prefix`. */
-export function seriesNamed(
-  exported: ReceivedMetricsExport,
-  prefix: string,
-): MetricSeries[] {
-  return exported.series.filter((s) => s.name.startsWith(prefix));
 }
 
 /**
