@@ -3,13 +3,15 @@ import {
   Injectable,
   type OnModuleDestroy,
   type OnModuleInit,
+  Optional,
 } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
 import { ATTR_ERROR_TYPE } from '@opentelemetry/semantic-conventions';
-import { RateLimitedLogger } from '../core/rate-limited-logger';
 import { messages } from '../core/messages';
 import { ObservabilityConfigError } from '../core/observability-config.error';
 import { BusinessEventMetrics } from '../metrics/instruments/business-event-metrics';
+import type { RunningSdk } from '../sdk/running-sdk';
+import { OBSERVABILITY_SDK } from '../sdk/sdk.constants';
 import {
   clearBusinessEventSink,
   setBusinessEventSink,
@@ -22,6 +24,7 @@ import {
   UNDECLARED_EVENT_TYPE,
 } from './business-event.constants';
 import type { ResolvedBusinessEventsOptions } from './business-events-options.interface';
+import { EventWarnings } from './event-warnings';
 import { findUndeclaredEventTypes } from './undeclared-event-types';
 
 /**
@@ -29,21 +32,23 @@ import { findUndeclaredEventTypes } from './undeclared-event-types';
  * sink `@TrackBusinessEvent()` finds at call time: installed as soon as the module is
  * instantiated (before any lifecycle hook can call a decorated method) and removed
  * when the app closes. One app per process records; the latest one started wins.
+ * With the SDK disabled no sink is installed, so decorated methods run as undecorated.
  */
 @Injectable()
 export class BusinessEventRecorder
   implements BusinessEventSink, OnModuleInit, OnModuleDestroy
 {
   private readonly declared: ReadonlySet<string>;
-  private readonly log = new RateLimitedLogger();
+  private readonly log = new EventWarnings();
 
   constructor(
     private readonly metrics: BusinessEventMetrics,
     @Inject(BUSINESS_EVENTS_OPTIONS) options: ResolvedBusinessEventsOptions,
     private readonly modules: ModulesContainer,
+    @Optional() @Inject(OBSERVABILITY_SDK) sdk?: RunningSdk,
   ) {
     this.declared = new Set(options.eventTypes);
-    setBusinessEventSink(this);
+    if (sdk?.options.disabled !== true) setBusinessEventSink(this);
   }
 
   /** Fails the bootstrap when a decorated provider or controller method uses an undeclared event type. */

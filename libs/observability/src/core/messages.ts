@@ -79,6 +79,16 @@ export const messages = {
     `${label} failed; the request was not affected`,
   routeLookupFailed: (): string =>
     'Looking up the route template failed; the request was recorded as unmatched',
+  spanExportFailed: (
+    destination: string,
+    kind: string,
+    spans: number,
+  ): string =>
+    `Exporting spans to ${destination} failed (${kind}); ${spans} spans were dropped (requests are not affected)`,
+  metricExportFailed: (destination: string, kind: string): string =>
+    `Exporting metrics to ${destination} failed (${kind}; requests are not affected)`,
+  undeclaredBusinessEventTypesOverflow: (more: number, max: number): string =>
+    `and ${more} more warnings of other causes this minute, not named one by one (more than ${max} distinct causes)`,
   requestLogFailed: (): string =>
     'Writing the request log line failed; the request was not affected',
 } as const;

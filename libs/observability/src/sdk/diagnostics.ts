@@ -1,3 +1,6 @@
+import { context, ROOT_CONTEXT } from '@opentelemetry/api';
+import { requestStorage } from '../core/request-context';
+
 /** Counters of the SDK's own health, read at scrape time by the module's self-metrics. */
 export interface TelemetryStats {
   /** Spans lost: export queue full, or part of a failed export. */
@@ -14,6 +17,41 @@ export interface TelemetryStats {
 export type WarningSink = (message: string) => void;
 
 const CREDENTIALS_IN_URL = /\/\/[^/\s:@]+:[^/\s@]+@/g;
+const storage = requestStorage();
+
+const NETWORK_CAUSES: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  EPIPE: 'connection reset',
+  ENOTFOUND: 'DNS lookup failed',
+  EAI_AGAIN: 'DNS lookup failed',
+  ETIMEDOUT: 'timeout',
+  ENETUNREACH: 'network unreachable',
+  EHOSTUNREACH: 'network unreachable',
+};
+
+/**
+ * The kind of an export failure, as the warning names it and rate-limits it: `timeout`,
+ * `connection refused`, `connection reset`, `DNS lookup failed`, `HTTP 4xx (404)`,
+ * `HTTP 5xx (500)`, `retryable HTTP status` (429/502/503/504 after the retries),
+ * `concurrent export limit`, else `other`. Distinct kinds are distinct causes, so a
+ * refused connection does not hide a later 401.
+ */
+export function exportFailureKind(error: unknown): string {
+  if (!(error instanceof Error)) return 'other';
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && NETWORK_CAUSES[code] !== undefined)
+    return NETWORK_CAUSES[code];
+  if (typeof code === 'number' && code >= 400 && code < 600)
+    return `HTTP ${code < 500 ? '4xx' : '5xx'} (${code})`;
+  const message = error.message.toLowerCase();
+  if (message.includes('timed out') || message.includes('timeout'))
+    return 'timeout';
+  if (message.includes('retryable status')) return 'retryable HTTP status';
+  if (message.includes('concurrent export limit'))
+    return 'concurrent export limit';
+  return 'other';
+}
 
 /**
  * Reports telemetry failures at most once per cause per interval, through a sink the
@@ -37,11 +75,15 @@ export class DiagnosticReporter {
     const now = Date.now();
     const last = this.lastReported.get(cause);
     if (last !== undefined && now - last < this.intervalMs) return;
+    // Causes are call sites times failure kinds, a small set; the bound guards misuse.
     if (this.lastReported.size >= 100) this.lastReported.clear();
     this.lastReported.set(cause, now);
     const detail = error instanceof Error ? `: ${error.message}` : '';
+    const line = `${message}${detail}`.replace(CREDENTIALS_IN_URL, '//***@');
     try {
-      this.sink(`${message}${detail}`.replace(CREDENTIALS_IN_URL, '//***@'));
+      // Outside any request: the export that failed may run in the context of the request
+      // whose span ended last, and its trace and correlation ids do not describe the SDK.
+      storage.exit(() => context.with(ROOT_CONTEXT, () => this.sink(line)));
     } catch {
       // A broken logger must not turn a telemetry warning into an application failure.
     }

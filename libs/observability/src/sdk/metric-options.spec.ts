@@ -30,8 +30,55 @@ describe('metrics exporters: option > OTEL_* > default', () => {
         protocol: 'http/protobuf',
         headers: {},
         temporality: 'cumulative',
+        timeoutMillis: 30_000,
       },
     });
+  });
+
+  it('OTLP request timeout: OTEL_EXPORTER_OTLP_METRICS_TIMEOUT > OTEL_EXPORTER_OTLP_TIMEOUT, capped at the export timeout', () => {
+    expect(
+      metricsOf({}, { OTEL_EXPORTER_OTLP_TIMEOUT: '4000' }).otlp.timeoutMillis,
+    ).toBe(4_000);
+    expect(
+      metricsOf(
+        {},
+        {
+          OTEL_EXPORTER_OTLP_TIMEOUT: '4000',
+          OTEL_EXPORTER_OTLP_METRICS_TIMEOUT: '1500',
+        },
+      ).otlp.timeoutMillis,
+    ).toBe(1_500);
+    expect(
+      metricsOf(
+        { metrics: { exportTimeoutMillis: 2_000 } },
+        { OTEL_EXPORTER_OTLP_TIMEOUT: '9000' },
+      ).otlp.timeoutMillis,
+    ).toBe(2_000);
+    expect(
+      problemsOf({}, { OTEL_EXPORTER_OTLP_METRICS_TIMEOUT: 'soon' }),
+    ).toContain(
+      'OTEL_EXPORTER_OTLP_METRICS_TIMEOUT: must be a whole number from 1 to 600000 (got "soon")',
+    );
+  });
+
+  it('OTLP headers: the metrics variable over the shared one, options over both; malformed ones named, never shown', () => {
+    expect(
+      metricsOf(
+        { metrics: { otlp: { headers: { 'x-c': 'option' } } } },
+        {
+          OTEL_EXPORTER_OTLP_HEADERS: 'x-a=shared,x-b=shared',
+          OTEL_EXPORTER_OTLP_METRICS_HEADERS: 'x-b=metrics%2Cv,x-c=env',
+        },
+      ).otlp.headers,
+    ).toEqual({ 'x-a': 'shared', 'x-b': 'metrics,v', 'x-c': 'option' });
+    const message = problemsOf(
+      {},
+      { OTEL_EXPORTER_OTLP_METRICS_HEADERS: 'token=,x=tok3n-value\r' },
+    );
+    expect(message).toContain(
+      'OTEL_EXPORTER_OTLP_METRICS_HEADERS: entry 1 malformed',
+    );
+    expect(message).not.toContain('tok3n');
   });
 
   it.each([

@@ -1,5 +1,11 @@
 import type { ConfigProblem } from '../core/observability-config.error';
-import { type Env, isHttpUrl, nonEmpty } from './env';
+import {
+  type Env,
+  isHttpUrl,
+  nonEmpty,
+  parseHeadersEnv,
+  parseIntegerEnv,
+} from './env';
 import type { OtlpProtocol } from './trace-options';
 
 /** Where metrics go: pulled from `/metrics`, pushed over OTLP/HTTP, printed, or nowhere. */
@@ -56,6 +62,11 @@ export interface ResolvedMetricsExportOptions {
     protocol: OtlpProtocol;
     headers: Record<string, string>;
     temporality: MetricsTemporality;
+    /**
+     * One OTLP request's deadline: `OTEL_EXPORTER_OTLP_METRICS_TIMEOUT`, else
+     * `OTEL_EXPORTER_OTLP_TIMEOUT`, capped at (and by default) the export timeout.
+     */
+    timeoutMillis: number;
   };
 }
 
@@ -76,6 +87,8 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 const MIN_INTERVAL_MS = 100;
 /** A day: beyond it a setting in seconds was most likely meant. */
 const MAX_INTERVAL_MS = 86_400_000;
+/** The longest OTLP request deadline accepted from `OTEL_EXPORTER_OTLP_*TIMEOUT`. */
+const MAX_REQUEST_TIMEOUT_MS = 600_000;
 // RFC 7230 token characters for a header name.
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
@@ -163,6 +176,25 @@ export function resolveMetricsExportOptions(
           : 'OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE',
       message: `must be one of ${TEMPORALITIES.join(', ')} (got ${JSON.stringify(temporality)})`,
     });
+  const envHeaders = {
+    ...parseHeadersEnv(env, 'OTEL_EXPORTER_OTLP_HEADERS', problems),
+    ...parseHeadersEnv(env, 'OTEL_EXPORTER_OTLP_METRICS_HEADERS', problems),
+  };
+  const requestTimeout =
+    parseIntegerEnv(
+      env,
+      'OTEL_EXPORTER_OTLP_METRICS_TIMEOUT',
+      1,
+      MAX_REQUEST_TIMEOUT_MS,
+      problems,
+    ) ??
+    parseIntegerEnv(
+      env,
+      'OTEL_EXPORTER_OTLP_TIMEOUT',
+      1,
+      MAX_REQUEST_TIMEOUT_MS,
+      problems,
+    );
   const headers = otlp.headers ?? {};
   if (typeof headers !== 'object' || headers === null) {
     problems.push({
@@ -185,16 +217,22 @@ export function resolveMetricsExportOptions(
     }
   }
 
+  const readerTimeout =
+    exportTimeoutMillis ?? Math.min(DEFAULT_TIMEOUT_MS, exportIntervalMillis);
   return {
     exporters,
     exportIntervalMillis,
-    exportTimeoutMillis:
-      exportTimeoutMillis ?? Math.min(DEFAULT_TIMEOUT_MS, exportIntervalMillis),
+    exportTimeoutMillis: readerTimeout,
     otlp: {
       endpoint,
       protocol: protocol as OtlpProtocol,
-      headers: typeof headers === 'object' && headers !== null ? headers : {},
+      headers: {
+        ...envHeaders,
+        ...(typeof headers === 'object' && headers !== null ? headers : {}),
+      },
       temporality: temporality as MetricsTemporality,
+      // Beyond the reader's deadline the push is abandoned anyway, uncounted.
+      timeoutMillis: Math.min(requestTimeout ?? readerTimeout, readerTimeout),
     },
   };
 }

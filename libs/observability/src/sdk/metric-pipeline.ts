@@ -81,13 +81,14 @@ export function createMetricPipeline(
 function otlpExporter(
   options: ResolvedMetricsExportOptions,
 ): PushMetricExporter {
-  const { endpoint, protocol, headers, temporality } = options.otlp;
+  const { endpoint, protocol, headers, temporality, timeoutMillis } =
+    options.otlp;
   return new OtlpMetricExporter({
     url: endpoint,
     protocol,
     headers,
     // The HTTP request gives up before the reader's own deadline, so its failure is counted.
-    timeoutMillis: options.exportTimeoutMillis,
+    timeoutMillis,
     concurrencyLimit: 2,
     temporalityPreference: temporality,
   });

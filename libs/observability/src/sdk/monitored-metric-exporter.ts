@@ -6,7 +6,12 @@ import type {
   PushMetricExporter,
   ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
-import type { DiagnosticReporter, TelemetryStats } from './diagnostics';
+import { messages } from '../core/messages';
+import {
+  type DiagnosticReporter,
+  exportFailureKind,
+  type TelemetryStats,
+} from './diagnostics';
 
 /**
  * Wraps a push metric exporter to count failed exports (for
@@ -28,9 +33,10 @@ export class MonitoredMetricExporter implements PushMetricExporter {
     const done = (result: ExportResult) => {
       if (result.code !== ExportResultCode.SUCCESS) {
         this.stats.metricExportFailures++;
+        const kind = exportFailureKind(result.error);
         this.reporter.warn(
-          'metric-export',
-          `Exporting metrics to ${this.destination} failed (requests are not affected)`,
+          `metric-export:${kind}`,
+          messages.metricExportFailed(this.destination, kind),
           result.error,
         );
       }

@@ -1,6 +1,11 @@
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
-import type { DiagnosticReporter, TelemetryStats } from './diagnostics';
+import { messages } from '../core/messages';
+import {
+  type DiagnosticReporter,
+  exportFailureKind,
+  type TelemetryStats,
+} from './diagnostics';
 
 /**
  * Wraps a span exporter to count failed exports and the spans they lose, and to warn
@@ -25,9 +30,10 @@ export class MonitoredSpanExporter implements SpanExporter {
       } else {
         this.stats.spanExportFailures++;
         this.stats.spansDropped += spans.length;
+        const kind = exportFailureKind(result.error);
         this.reporter.warn(
-          'trace-export',
-          `Exporting spans to ${this.destination} failed; ${spans.length} spans were dropped (requests are not affected)`,
+          `trace-export:${kind}`,
+          messages.spanExportFailed(this.destination, kind, spans.length),
           result.error,
         );
       }

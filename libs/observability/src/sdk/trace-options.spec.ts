@@ -24,6 +24,15 @@ describe('resolveTraceOptions', () => {
           agentPort: 6832,
         },
         sampler: { parentBased: true, ratio: 1 },
+        incomingContext: 'trust',
+        timeoutMillis: 10_000,
+        headers: {},
+        batch: {
+          scheduledDelayMillis: 1_000,
+          exportTimeoutMillis: 10_000,
+          maxQueueSize: 2_048,
+          maxExportBatchSize: 512,
+        },
         rawStatements: false,
       },
     });
@@ -142,5 +151,130 @@ describe('resolveTraceOptions', () => {
         message: 'must be a number from 0 to 1 (got "1.5")',
       },
     ]);
+  });
+
+  it('incomingContext: option > PRS_TRACES_INCOMING_CONTEXT > trust', () => {
+    expect(resolve({}, {}).resolved.incomingContext).toBe('trust');
+    expect(
+      resolve({}, { PRS_TRACES_INCOMING_CONTEXT: 'Distrust' }).resolved
+        .incomingContext,
+    ).toBe('distrust');
+    expect(
+      resolve(
+        { incomingContext: 'trust' },
+        { PRS_TRACES_INCOMING_CONTEXT: 'distrust' },
+      ).resolved.incomingContext,
+    ).toBe('trust');
+    expect(
+      resolve({}, { PRS_TRACES_INCOMING_CONTEXT: 'never' }).problems,
+    ).toEqual([
+      {
+        path: 'PRS_TRACES_INCOMING_CONTEXT',
+        message: 'must be "trust" or "distrust" (got "never")',
+      },
+    ]);
+  });
+
+  it('OTLP timeout: OTEL_EXPORTER_OTLP_TRACES_TIMEOUT > OTEL_EXPORTER_OTLP_TIMEOUT > 10000', () => {
+    expect(
+      resolve({}, { OTEL_EXPORTER_OTLP_TIMEOUT: '2500' }).resolved
+        .timeoutMillis,
+    ).toBe(2_500);
+    expect(
+      resolve(
+        {},
+        {
+          OTEL_EXPORTER_OTLP_TIMEOUT: '2500',
+          OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: '700',
+        },
+      ).resolved.timeoutMillis,
+    ).toBe(700);
+  });
+
+  it('OTEL_BSP_*: honoured; a batch larger than the queue is rejected, a smaller queue caps the default batch', () => {
+    expect(
+      resolve(
+        {},
+        {
+          OTEL_BSP_SCHEDULE_DELAY: '200',
+          OTEL_BSP_EXPORT_TIMEOUT: '3000',
+          OTEL_BSP_MAX_QUEUE_SIZE: '100',
+          OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '50',
+        },
+      ).resolved.batch,
+    ).toEqual({
+      scheduledDelayMillis: 200,
+      exportTimeoutMillis: 3_000,
+      maxQueueSize: 100,
+      maxExportBatchSize: 50,
+    });
+    expect(
+      resolve({}, { OTEL_BSP_MAX_QUEUE_SIZE: '100' }).resolved.batch
+        .maxExportBatchSize,
+    ).toBe(100);
+    expect(
+      resolve(
+        {},
+        {
+          OTEL_BSP_MAX_QUEUE_SIZE: '100',
+          OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '200',
+        },
+      ).problems,
+    ).toEqual([
+      {
+        path: 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE',
+        message:
+          'must not exceed the queue size (OTEL_BSP_MAX_QUEUE_SIZE, 100; got 200)',
+      },
+    ]);
+  });
+
+  it.each([
+    ['OTEL_EXPORTER_OTLP_TIMEOUT', '10s', 'from 1 to 600000 (got "10s")'],
+    ['OTEL_EXPORTER_OTLP_TRACES_TIMEOUT', '0', 'from 1 to 600000 (got "0")'],
+    ['OTEL_BSP_SCHEDULE_DELAY', '-5', 'from 0 to 600000 (got "-5")'],
+    ['OTEL_BSP_EXPORT_TIMEOUT', '1.5', 'from 1 to 600000 (got "1.5")'],
+    ['OTEL_BSP_MAX_QUEUE_SIZE', 'lots', 'from 1 to 1000000 (got "lots")'],
+    ['OTEL_BSP_MAX_EXPORT_BATCH_SIZE', '0', 'from 1 to 1000000 (got "0")'],
+  ])('%s=%j is rejected', (name, value, message) => {
+    expect(resolve({}, { [name]: value }).problems).toEqual([
+      { path: name, message: `must be a whole number ${message}` },
+    ]);
+  });
+
+  it('OTLP headers: percent-decoded k=v pairs, the traces variable over the shared one', () => {
+    expect(
+      resolve(
+        {},
+        {
+          OTEL_EXPORTER_OTLP_HEADERS:
+            'Authorization=Bearer%20abc, x-tenant = a',
+          OTEL_EXPORTER_OTLP_TRACES_HEADERS: 'x-tenant=b',
+        },
+      ).resolved.headers,
+    ).toEqual({ authorization: 'Bearer abc', 'x-tenant': 'b' });
+  });
+
+  it('malformed OTLP headers are named by variable and entry, their values never shown', () => {
+    const { problems } = resolve(
+      {},
+      {
+        OTEL_EXPORTER_OTLP_HEADERS: 'api-key=s3cr3t-one,no-equals-s3cr3t-two',
+        OTEL_EXPORTER_OTLP_TRACES_HEADERS: 'bad name=s3cr3t-three,k=%E0%A4%A',
+      },
+    );
+    expect(problems).toEqual([
+      {
+        path: 'OTEL_EXPORTER_OTLP_HEADERS',
+        message:
+          'entry 2 malformed: must be key=value pairs separated by commas, with a header name as key and a non-empty, percent-encoded value (values are not shown)',
+      },
+      {
+        path: 'OTEL_EXPORTER_OTLP_TRACES_HEADERS',
+        message:
+          'entries 1, 2 malformed: must be key=value pairs separated by commas, with a header name as key and a non-empty, percent-encoded value (values are not shown)',
+      },
+    ]);
+    expect(JSON.stringify(problems)).not.toContain('s3cr3t');
   });
 });

@@ -1,8 +1,22 @@
 import type { ConfigProblem } from '../core/observability-config.error';
-import { type Env, isHttpUrl, nonEmpty, parseBooleanEnv } from './env';
+import {
+  type Env,
+  isHttpUrl,
+  nonEmpty,
+  parseBooleanEnv,
+  parseHeadersEnv,
+  parseIntegerEnv,
+} from './env';
 
 /** OTLP encodings over HTTP (gRPC is not bundled). */
 export type OtlpProtocol = 'http/protobuf' | 'http/json';
+
+/**
+ * What a server span does with the caller's `traceparent`: `trust` continues the
+ * caller's trace (and its sampling decision); `distrust` starts a new trace, sampled by
+ * this service's own ratio, and links the caller's span context.
+ */
+export type IncomingContextPolicy = 'trust' | 'distrust';
 
 /** Where spans go. */
 export type TracesExporterName = 'otlp' | 'jaeger' | 'console' | 'none';
@@ -41,6 +55,15 @@ export interface TraceOptions {
    */
   sampleRatio?: number;
   /**
+   * What incoming trace context decides. `trust` (the default) continues the caller's trace
+   * and follows its sampled flag. `distrust` is for a service at the edge, called from the
+   * internet: each request starts a new trace sampled by this service's own ratio, and the
+   * caller's span context (when valid) is kept as a span link, so a forged
+   * `traceparent: ...-01` can neither force sampling nor join our traces.
+   * @default `PRS_TRACES_INCOMING_CONTEXT`, else `'trust'`
+   */
+  incomingContext?: IncomingContextPolicy;
+  /**
    * Put raw SQL (literals included) on spans. For development only: literals carry personal data.
    * @default `PRS_TRACES_RAW_STATEMENTS === 'true'`, else `false`
    */
@@ -58,8 +81,25 @@ export interface ResolvedTraceOptions {
     agentPort: number;
   };
   sampler: { parentBased: boolean; ratio: number };
+  incomingContext: IncomingContextPolicy;
+  /** One OTLP request's deadline (`OTEL_EXPORTER_OTLP_TRACES_TIMEOUT` / `OTEL_EXPORTER_OTLP_TIMEOUT`). */
+  timeoutMillis: number;
+  /** OTLP request headers (`OTEL_EXPORTER_OTLP_HEADERS`, then `OTEL_EXPORTER_OTLP_TRACES_HEADERS`). */
+  headers: Record<string, string>;
+  /** The batch span processor's bounds (`OTEL_BSP_*`). */
+  batch: {
+    scheduledDelayMillis: number;
+    exportTimeoutMillis: number;
+    maxQueueSize: number;
+    maxExportBatchSize: number;
+  };
   rawStatements: boolean;
 }
+
+/** Bounds of the `OTEL_*` numbers: a timeout beyond ten minutes was most likely meant in seconds. */
+const MAX_TIMEOUT_MS = 600_000;
+const MAX_QUEUE_SIZE = 1_000_000;
+const POLICIES: readonly IncomingContextPolicy[] = ['trust', 'distrust'];
 
 const EXPORTERS: readonly TracesExporterName[] = [
   'otlp',
@@ -161,11 +201,93 @@ export function resolveTraceOptions(
     protocol: protocol as OtlpProtocol,
     jaeger: { endpoint: jaegerEndpoint, agentHost, agentPort },
     sampler: resolveSampler(options.sampleRatio, env, problems),
+    incomingContext: resolveIncomingContext(
+      options.incomingContext,
+      env,
+      problems,
+    ),
+    timeoutMillis:
+      parseIntegerEnv(
+        env,
+        'OTEL_EXPORTER_OTLP_TRACES_TIMEOUT',
+        1,
+        MAX_TIMEOUT_MS,
+        problems,
+      ) ??
+      parseIntegerEnv(
+        env,
+        'OTEL_EXPORTER_OTLP_TIMEOUT',
+        1,
+        MAX_TIMEOUT_MS,
+        problems,
+      ) ??
+      10_000,
+    headers: {
+      ...parseHeadersEnv(env, 'OTEL_EXPORTER_OTLP_HEADERS', problems),
+      ...parseHeadersEnv(env, 'OTEL_EXPORTER_OTLP_TRACES_HEADERS', problems),
+    },
+    batch: resolveBatch(env, problems),
     rawStatements:
       options.rawStatements ??
       parseBooleanEnv(env, 'PRS_TRACES_RAW_STATEMENTS', problems) ??
       false,
   };
+}
+
+function resolveIncomingContext(
+  option: IncomingContextPolicy | undefined,
+  env: Env,
+  problems: ConfigProblem[],
+): IncomingContextPolicy {
+  const raw =
+    option ??
+    nonEmpty(env.PRS_TRACES_INCOMING_CONTEXT)?.toLowerCase() ??
+    'trust';
+  if ((POLICIES as readonly string[]).includes(raw))
+    return raw as IncomingContextPolicy;
+  problems.push({
+    path:
+      option !== undefined
+        ? 'traces.incomingContext'
+        : 'PRS_TRACES_INCOMING_CONTEXT',
+    message: `must be "trust" or "distrust" (got ${JSON.stringify(String(raw).slice(0, 40))})`,
+  });
+  return 'trust';
+}
+
+// Our defaults differ from OpenTelemetry's on purpose: a one-second delay keeps traces
+// fresh in Jaeger, and 2,048 queued spans bound the memory an unreachable collector costs.
+function resolveBatch(
+  env: Env,
+  problems: ConfigProblem[],
+): ResolvedTraceOptions['batch'] {
+  const int = (name: string, min: number, max: number) =>
+    parseIntegerEnv(env, name, min, max, problems);
+  const maxQueueSize = int('OTEL_BSP_MAX_QUEUE_SIZE', 1, MAX_QUEUE_SIZE);
+  const maxExportBatchSize = int(
+    'OTEL_BSP_MAX_EXPORT_BATCH_SIZE',
+    1,
+    MAX_QUEUE_SIZE,
+  );
+  const batch = {
+    scheduledDelayMillis:
+      int('OTEL_BSP_SCHEDULE_DELAY', 0, MAX_TIMEOUT_MS) ?? 1_000,
+    exportTimeoutMillis:
+      int('OTEL_BSP_EXPORT_TIMEOUT', 1, MAX_TIMEOUT_MS) ?? 10_000,
+    maxQueueSize: maxQueueSize ?? 2_048,
+    maxExportBatchSize: maxExportBatchSize ?? 512,
+  };
+  if (
+    maxExportBatchSize !== undefined &&
+    maxExportBatchSize > batch.maxQueueSize
+  )
+    problems.push({
+      path: 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE',
+      message: `must not exceed the queue size (OTEL_BSP_MAX_QUEUE_SIZE, ${batch.maxQueueSize}; got ${maxExportBatchSize})`,
+    });
+  else if (batch.maxExportBatchSize > batch.maxQueueSize)
+    batch.maxExportBatchSize = batch.maxQueueSize;
+  return batch;
 }
 
 function resolveSampler(

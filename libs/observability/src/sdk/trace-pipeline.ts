@@ -65,16 +65,11 @@ export function createSpanProcessors(
     stats,
     reporter,
   );
-  // Explicit bounds: at most 2,048 spans wait in memory; beyond that they are dropped and counted.
+  // Explicit bounds (OTEL_BSP_* or ours): at most maxQueueSize spans (2,048 unless set)
+  // wait in memory; beyond that they are dropped and counted.
   return [
     createCountingBatchSpanProcessor(
-      {
-        exporter: monitored,
-        maxQueueSize: 2048,
-        maxExportBatchSize: 512,
-        scheduledDelayMillis: 1_000,
-        exportTimeoutMillis: 10_000,
-      },
+      { exporter: monitored, ...options.batch },
       stats,
       reporter,
     ),
@@ -105,7 +100,8 @@ function createExporter(options: ResolvedTraceOptions): [SpanExporter, string] {
         // collector hangs); beyond that an export fails at once and its spans are counted.
         new Exporter({
           url: options.endpoint,
-          timeoutMillis: 10_000,
+          headers: options.headers,
+          timeoutMillis: options.timeoutMillis,
           concurrencyLimit: 2,
         }),
         options.endpoint,

@@ -14,6 +14,7 @@ import {
   type Tracer,
 } from '@opentelemetry/api';
 import { KNOWN_HTTP_METHODS } from '../core/http-methods';
+import type { IncomingContextPolicy } from '../sdk/trace-options';
 
 /** A started server span and the context the request runs in. */
 export interface ServerSpan {
@@ -33,11 +34,25 @@ export interface ServerSpan {
  * out (it carries tokens and personal data).
  */
 export class ServerSpans {
-  constructor(private readonly tracer: Tracer) {}
+  constructor(
+    private readonly tracer: Tracer,
+    private readonly incomingContext: IncomingContextPolicy = 'trust',
+  ) {}
 
-  /** Starts the span, continuing the caller's trace from the request headers. */
+  /**
+   * Starts the span: continuing the caller's trace from the request headers, or, when
+   * incoming context is distrusted, as the root of a new trace linked to the caller's span.
+   */
   start(req: IncomingMessage, path: string): ServerSpan {
-    const parent = propagation.extract(ROOT_CONTEXT, req.headers);
+    const extracted = propagation.extract(ROOT_CONTEXT, req.headers);
+    let parent = extracted;
+    let caller: SpanContext | undefined;
+    if (this.incomingContext === 'distrust') {
+      caller = trace.getSpanContext(extracted);
+      // Baggage stays (the app decides what to do with it); only the parent span goes, so
+      // the sampler sees a root and applies this service's ratio.
+      parent = trace.deleteSpan(extracted);
+    }
     const method = req.method ?? 'GET';
     const known = KNOWN_HTTP_METHODS.has(method);
     const socket = req.socket as Partial<TLSSocket> | undefined;
@@ -61,7 +76,13 @@ export class ServerSpans {
       attributes['user_agent.original'] = bounded(userAgent, MAX_HEADER);
     const span = this.tracer.startSpan(
       known ? method : 'HTTP',
-      { kind: SpanKind.SERVER, attributes },
+      {
+        kind: SpanKind.SERVER,
+        attributes,
+        ...(caller !== undefined && isSpanContextValid(caller)
+          ? { links: [{ context: caller }] }
+          : {}),
+      },
       parent,
     );
     const ids = span.spanContext();

@@ -21,7 +21,10 @@ export const TRACING_PROVIDERS: Provider[] = [
         instrumentations.http;
       return traced
         ? new ServerSpanObserver(
-            new ServerSpans(trace.getTracer(PACKAGE_NAME, PACKAGE_VERSION)),
+            new ServerSpans(
+              trace.getTracer(PACKAGE_NAME, PACKAGE_VERSION),
+              traces.incomingContext,
+            ),
           )
         : null;
     },
