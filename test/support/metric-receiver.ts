@@ -1,5 +1,11 @@
-import { join } from 'node:path';
-import { Root, type Type } from 'protobufjs';
+import {
+  attributesOf,
+  decodeOtlpRequest,
+  hexId,
+  hexToBase64,
+  type KeyValue,
+  otlpServiceTypes,
+} from './otlp-common';
 import {
   startHttpReceiver,
   type DecodedRequest,
@@ -10,42 +16,9 @@ import {
   type ReceivedRequest,
 } from './trace-receivers/received-span';
 
-/** The official opentelemetry-proto definitions vendored for tests (see its README). */
-const PROTO_DIR = join(__dirname, 'otlp-proto');
-const SERVICE = 'opentelemetry.proto.collector.metrics.v1';
-
-let types: { request: Type; response: Type } | undefined;
-
 /** ExportMetricsService{Request,Response}, loaded once from the vendored .proto files. */
-export function otlpMetricTypes(): { request: Type; response: Type } {
-  if (!types) {
-    const root = new Root();
-    root.resolvePath = (_origin, target) => join(PROTO_DIR, target);
-    root.loadSync(
-      'opentelemetry/proto/collector/metrics/v1/metrics_service.proto',
-    );
-    types = {
-      request: root.lookupType(`${SERVICE}.ExportMetricsServiceRequest`),
-      response: root.lookupType(`${SERVICE}.ExportMetricsServiceResponse`),
-    };
-  }
-  return types;
-}
+export const otlpMetricTypes = () => otlpServiceTypes('metrics');
 
-/* The request as protobufjs `toObject({ longs: String, enums: Number, bytes: String })` gives it. */
-interface AnyValue {
-  stringValue?: string;
-  boolValue?: boolean;
-  intValue?: string;
-  doubleValue?: number;
-  bytesValue?: string;
-  arrayValue?: { values?: AnyValue[] };
-  kvlistValue?: { values?: KeyValue[] };
-}
-interface KeyValue {
-  key: string;
-  value?: AnyValue;
-}
 interface OtlpExemplar {
   filteredAttributes?: KeyValue[];
   timeUnixNano?: string;
@@ -159,46 +132,6 @@ export interface ReceivedMetricsExport {
   receivedAtMs: number;
   request: OtlpMetricsRequest;
   series: MetricSeries[];
-}
-
-function anyValue(
-  value: AnyValue | undefined,
-): ReceivedAttributeValue | undefined {
-  if (!value) return undefined;
-  if (value.stringValue !== undefined) return value.stringValue;
-  if (value.boolValue !== undefined) return value.boolValue;
-  if (value.intValue !== undefined) return Number(value.intValue);
-  if (value.doubleValue !== undefined) return value.doubleValue;
-  if (value.bytesValue !== undefined) return value.bytesValue; // base64
-  if (value.arrayValue)
-    return (value.arrayValue.values ?? []).map(anyValue) as string[];
-  if (value.kvlistValue)
-    return JSON.stringify(attributesOf(value.kvlistValue.values));
-  return undefined;
-}
-
-function attributesOf(
-  list: KeyValue[] | undefined,
-): Record<string, ReceivedAttributeValue> {
-  const out: Record<string, ReceivedAttributeValue> = {};
-  for (const { key, value } of list ?? []) {
-    const converted = anyValue(value);
-    if (converted !== undefined) out[key] = converted;
-  }
-  return out;
-}
-
-/** base64 id → lowercase hex; absent/empty → undefined; a wrong length throws. */
-function hexId(
-  id: string | undefined,
-  bytes: 8 | 16,
-  what: string,
-): string | undefined {
-  const raw = Buffer.from(id ?? '', 'base64');
-  if (raw.length === 0) return undefined;
-  if (raw.length !== bytes)
-    throw new Error(`${what} has ${raw.length} bytes, expected ${bytes}`);
-  return raw.toString('hex');
 }
 
 const TEMPORALITY: Record<number, MetricTemporality> = {
@@ -332,12 +265,7 @@ export function flattenMetrics(request: OtlpMetricsRequest): MetricSeries[] {
 
 /** OTLP/JSON ids are hex (not proto3-JSON base64); re-encode them so the schema can take over. */
 function hexIdsToBase64(request: OtlpMetricsRequest): OtlpMetricsRequest {
-  const convert = (hex: string | undefined, what: string) => {
-    if (hex === undefined || hex === '') return hex;
-    if (!/^(?:[0-9a-fA-F]{2})+$/.test(hex))
-      throw new Error(`${what} ${JSON.stringify(hex)} is not hex`);
-    return Buffer.from(hex, 'hex').toString('base64');
-  };
+  const convert = hexToBase64;
   for (const metric of (request.resourceMetrics ?? []).flatMap((r) =>
     (r.scopeMetrics ?? []).flatMap((s) => s.metrics ?? []),
   )) {
@@ -364,28 +292,7 @@ export function decodeOtlpMetricsBody(
   body: Buffer,
   contentType: string,
 ): { request: OtlpMetricsRequest; answer: Uint8Array | string } {
-  const { request, response } = otlpMetricTypes();
-  let message;
-  let answer: Uint8Array | string;
-  if (contentType === 'application/x-protobuf') {
-    message = request.decode(body);
-    answer = response.encode(response.create({})).finish();
-  } else if (contentType === 'application/json') {
-    const json = JSON.parse(body.toString('utf8')) as OtlpMetricsRequest;
-    message = request.fromObject(hexIdsToBase64(json));
-    answer = JSON.stringify(response.toObject(response.create({})));
-  } else {
-    throw Object.assign(
-      new Error(`unsupported Content-Type ${contentType || '(none)'}`),
-      { status: 415 },
-    );
-  }
-  const object = request.toObject(message, {
-    longs: String,
-    enums: Number,
-    bytes: String,
-  }) as OtlpMetricsRequest;
-  return { request: object, answer };
+  return decodeOtlpRequest('metrics', body, contentType, hexIdsToBase64);
 }
 
 export type ExportCondition =
