@@ -6,7 +6,6 @@ import {
   type ServerResponse,
 } from 'node:http';
 import { type AddressInfo, type Socket } from 'node:net';
-import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { type SpanContext, TraceFlags } from '@opentelemetry/api';
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
@@ -15,28 +14,14 @@ import {
   type InstrumentType,
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
-import { Root, type Type } from 'protobufjs';
+import { otlpServiceTypes } from '../../../../../test/support/otlp-common';
 import {
   OtlpMetricExporter,
   type OtlpMetricExporterConfig,
 } from './otlp-metric-exporter';
 
-const PROTO_DIR = join(__dirname, '../../../../../test/support/otlp-proto');
-let requestType: Type | undefined;
-
-function request(): Type {
-  if (requestType === undefined) {
-    const root = new Root();
-    root.resolvePath = (_origin, target) => join(PROTO_DIR, target);
-    root.loadSync(
-      'opentelemetry/proto/collector/metrics/v1/metrics_service.proto',
-    );
-    requestType = root.lookupType(
-      'opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest',
-    );
-  }
-  return requestType;
-}
+/** ExportMetricsServiceRequest from the official definitions vendored for the tests. */
+const request = () => otlpServiceTypes('metrics').request;
 
 interface DecodedMetric {
   name: string;

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import {
   type Attributes,
   diag,
@@ -20,7 +19,7 @@ import {
   MetricReader,
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
-import { Root, type Type } from 'protobufjs';
+import { otlpServiceTypes } from '../../../../../test/support/otlp-common';
 import {
   type HistogramPointWithExemplars,
   MetricTallies,
@@ -30,23 +29,8 @@ import {
   encodeMetricsProtobuf,
 } from './otlp-metrics-encoder';
 
-const PROTO_DIR = join(__dirname, '../../../../../test/support/otlp-proto');
-let requestType: Type | undefined;
-
 /** ExportMetricsServiceRequest from the official definitions vendored for the tests. */
-function request(): Type {
-  if (requestType === undefined) {
-    const root = new Root();
-    root.resolvePath = (_origin, target) => join(PROTO_DIR, target);
-    root.loadSync(
-      'opentelemetry/proto/collector/metrics/v1/metrics_service.proto',
-    );
-    requestType = root.lookupType(
-      'opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest',
-    );
-  }
-  return requestType;
-}
+const request = () => otlpServiceTypes('metrics').request;
 
 const AS_OBJECT = {
   longs: String,
