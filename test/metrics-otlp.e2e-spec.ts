@@ -309,6 +309,41 @@ describe.each(ADAPTERS)('OTLP metrics on %s', (adapter: Adapter) => {
     });
   });
 
+  describe('a series budget of 3: overflow is the same on both readers', () => {
+    let receiver: MetricReceiver;
+    let app: RunningFixture;
+    beforeAll(async () => {
+      receiver = await startMetricReceiver();
+      app = await startFixture({
+        adapter,
+        options: { metrics: { seriesLimit: 3 } },
+        env: otlpEnv(receiver, { OTEL_METRICS_EXPORTER: 'prometheus,otlp' }),
+      });
+    });
+    afterAll(async () => {
+      await app?.stop();
+      await receiver?.close();
+    });
+
+    it('6 label sets over a budget of 3: the same __overflow__ series and overflow count in the push as on /metrics', async () => {
+      await send(app, MIX.slice(0, 6));
+      const settled = await settledExport(receiver, Date.now());
+      const scraped = prsOfScrape(await scrape(app.url('/metrics')));
+      const exported = prsOfExport(settled);
+      const overflow = sampleKey('prs_http_requests_total', {
+        method: '__overflow__',
+        endpoint: '__overflow__',
+        status_code: '__overflow__',
+      });
+      expect(exported[overflow]).toBeGreaterThan(0);
+      const overflowCount = sampleKey('prs_metric_series_overflow_total', {
+        metric: 'prs_http_requests_total',
+      });
+      expect(exported[overflowCount]).toBe(exported[overflow]);
+      expect(exported).toEqual(scraped);
+    });
+  });
+
   describe('programmatic metrics options: prometheus + otlp over http/json, delta', () => {
     let receiver: MetricReceiver;
     let app: RunningFixture;
