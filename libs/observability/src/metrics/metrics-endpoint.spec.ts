@@ -5,6 +5,7 @@ import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { MetricTallies } from '../core/metric-tallies';
 import { RateLimitedLogger } from '../core/rate-limited-logger';
+import * as exposition from './exposition';
 import { MetricsEndpoint } from './metrics-endpoint';
 
 const PROMETHEUS_ACCEPT =
@@ -20,6 +21,7 @@ describe('MetricsEndpoint', () => {
   let server: Server;
   let reader: PrometheusExporter;
   let endpoint: MetricsEndpoint;
+  let provider: MeterProvider;
   const warnings: string[] = [];
 
   beforeEach(async () => {
@@ -31,7 +33,7 @@ describe('MetricsEndpoint', () => {
       withoutTargetInfo: true,
       metricProducers: [tallies],
     });
-    const provider = new MeterProvider({ readers: [reader] });
+    provider = new MeterProvider({ readers: [reader] });
     provider
       .getMeter('t')
       .createCounter('prs_things_total')
@@ -156,5 +158,96 @@ describe('MetricsEndpoint', () => {
     expect(warnings[0]).toMatch(
       /^Collecting metrics for \/metrics failed; the scrape was answered with 500: Error: /,
     );
+  });
+
+  describe('concurrent scrapes', () => {
+    it('20 concurrent renders in two formats share 1 collection, each format serialized once', async () => {
+      const collect = jest.spyOn(reader, 'collect');
+      const serialize = jest.spyOn(exposition, 'writeExposition');
+      const bodies = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          endpoint.render(i % 2 === 0 ? 'text' : 'openmetrics'),
+        ),
+      );
+      expect(collect).toHaveBeenCalledTimes(1);
+      expect(endpoint.collections).toBe(1);
+      expect(serialize.mock.calls.map(([, format]) => format).sort()).toEqual([
+        'openmetrics',
+        'text',
+      ]);
+      expect(new Set(bodies).size).toBe(2);
+      expect(bodies[0]).toContain('prs_things_total{kind="a"} 2\n');
+      expect(bodies[1]).toMatch(/# EOF\n$/);
+    });
+
+    it('a scrape after the shared collection settled gets a new collection with new values', async () => {
+      await Promise.all([endpoint.render(), endpoint.render()]);
+      provider.getMeter('t').createCounter('prs_things_total').add(3, {
+        kind: 'a',
+      });
+      expect(await endpoint.render()).toContain(
+        'prs_things_total{kind="a"} 5\n',
+      );
+      expect(endpoint.collections).toBe(2);
+    });
+
+    it('past maxWaiting (2) waiting scrapes a scrape gets 503 with Retry-After, the waiting ones 200', async () => {
+      endpoint = new MetricsEndpoint(
+        reader,
+        undefined,
+        new RateLimitedLogger(new Logger('test')),
+        { maxWaiting: 2 },
+      );
+      provider
+        .getMeter('t')
+        .createObservableGauge('prs_slow')
+        .addCallback(async (result) => {
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          result.observe(1);
+        });
+      const scrapes = [fetch(url()), fetch(url())];
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const third = await fetch(url());
+      expect(third.status).toBe(503);
+      expect(third.headers.get('retry-after')).toBe('1');
+      const answered = await Promise.all(scrapes);
+      expect(answered.map((res) => res.status)).toEqual([200, 200]);
+      expect(endpoint.collections).toBe(1);
+      expect((await fetch(url())).status).toBe(200);
+    });
+
+    it('waits a pause proportional to the previous collection before the next (capped at maxPauseMs 200)', async () => {
+      endpoint = new MetricsEndpoint(
+        reader,
+        undefined,
+        new RateLimitedLogger(new Logger('test')),
+        { pauseFactor: 1e9, maxPauseMs: 200 },
+      );
+      await endpoint.render();
+      const start = performance.now();
+      await endpoint.render();
+      const waited = performance.now() - start;
+      expect(waited).toBeGreaterThanOrEqual(190);
+      expect(waited).toBeLessThan(5_000);
+    });
+
+    it('after a collection shared by a crowd (4 scrapes) the next waits crowdGapMs (300); after a lone scrape it does not', async () => {
+      endpoint = new MetricsEndpoint(
+        reader,
+        undefined,
+        new RateLimitedLogger(new Logger('test')),
+        { crowd: 4, crowdGapMs: 300, pauseFactor: 0 },
+      );
+      await endpoint.render();
+      let start = performance.now();
+      await endpoint.render();
+      const afterLone = performance.now() - start;
+      await Promise.all([1, 2, 3, 4].map(() => endpoint.render()));
+      start = performance.now();
+      await endpoint.render();
+      const afterCrowd = performance.now() - start;
+      expect(afterLone).toBeLessThan(250);
+      expect(afterCrowd).toBeGreaterThanOrEqual(290);
+    });
   });
 });

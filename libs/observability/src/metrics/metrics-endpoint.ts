@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { MetricReader } from '@opentelemetry/sdk-metrics';
+import { performance } from 'node:perf_hooks';
+import type { MetricReader, ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import type { RateLimitedLogger } from '../core/rate-limited-logger';
 import { messages } from '../core/messages';
 import type { MetricsAuthOptions } from './metrics-options.interface';
@@ -13,21 +14,72 @@ import {
 
 const COLLECT_TIMEOUT_MS = 5_000;
 
+/** How scrapes share collections; see README "Scrape concurrency". */
+export interface ScrapeLimits {
+  /** Scrapes waiting for a collection beyond which a scrape gets 503 + `Retry-After`. @default 64 */
+  maxWaiting: number;
+  /** Scrapes sharing one collection from which the next waits {@link crowdGapMs}. @default 4 */
+  crowd: number;
+  /** After a crowded collection, the next starts no sooner than this many ms after it. @default 1000 */
+  crowdGapMs: number;
+  /** ... nor sooner than this many times the previous one's cost after it. @default 3 */
+  pauseFactor: number;
+  /** Upper bound of the pause, in ms. @default 1000 */
+  maxPauseMs: number;
+}
+
+const DEFAULT_SCRAPE_LIMITS: ScrapeLimits = {
+  maxWaiting: 64,
+  crowd: 4,
+  crowdGapMs: 1_000,
+  pauseFactor: 3,
+  maxPauseMs: 1_000,
+};
+
+/** One collection, shared by every scrape that arrives before it settles. */
+interface Collection {
+  readonly metrics: Promise<ResourceMetrics>;
+  /** Each format is serialized at most once per collection. */
+  readonly bodies: Partial<Record<ExpositionFormat, Buffer>>;
+  /** Milliseconds of collecting and serializing, for the pause before the next one. */
+  cost: number;
+  /** Scrapes answered from it so far. */
+  served: number;
+  /** When it last did work (collected or serialized), `performance.now()` ms. */
+  end: number;
+}
+
+/** Scrapes answered per event-loop turn, so a crowd's answers do not stall the app's requests. */
+const ANSWERS_PER_TURN = 8;
+
 /**
  * Answers Prometheus scrapes: collects from the SDK's pull reader and writes OpenMetrics
  * (with exemplars) when the scraper's `Accept` prefers it, text format 0.0.4 otherwise.
  * Unauthorized scrapes get 401 and no metric bytes; a failed collection gets a generic
  * 500, never a 200 carrying an error string.
+ *
+ * At most one collection runs at a time: concurrent scrapes share it (each format is
+ * serialized once), a new one starts only after a pause proportional to the previous one's
+ * cost, so looping scrapers cannot take more than about a quarter of the event loop, and
+ * past {@link ScrapeLimits.maxWaiting} waiting scrapes a scrape is answered 503 at once.
  */
 export class MetricsEndpoint {
   private readonly authorized: (header: string | undefined) => boolean;
+  private readonly limits: ScrapeLimits;
+  private current: Collection | undefined;
+  private waiting = 0;
+  private previous: Collection | undefined;
+  /** Collections started so far (observable in tests and diagnostics). */
+  collections = 0;
 
   constructor(
     private readonly reader: MetricReader,
     private readonly auth: MetricsAuthOptions | undefined,
     private readonly log: RateLimitedLogger,
+    limits: Partial<ScrapeLimits> = {},
   ) {
     this.authorized = createAuthorizationCheck(auth);
+    this.limits = { ...DEFAULT_SCRAPE_LIMITS, ...limits };
   }
 
   /** Handles one request already known to target the metrics path. */
@@ -51,36 +103,114 @@ export class MetricsEndpoint {
       res.end('Unauthorized\n');
       return;
     }
+    if (this.waiting >= this.limits.maxWaiting) {
+      res.writeHead(503, {
+        'retry-after': '1',
+        'content-type': 'text/plain; charset=utf-8',
+        'cache-control': 'no-store',
+      });
+      res.end('Service Unavailable: too many concurrent scrapes\n');
+      return;
+    }
     const format = negotiateExposition(req.headers.accept);
-    this.render(format).then(
-      (body) => {
-        res.writeHead(200, {
-          'content-type': EXPOSITION_CONTENT_TYPES[format],
-          'content-length': Buffer.byteLength(body),
-          'cache-control': 'no-store',
-          // The body depends on Accept: a cache must not hand OpenMetrics to a text client.
-          vary: 'Accept',
-        });
-        res.end(req.method === 'HEAD' ? undefined : body);
-      },
-      (error: unknown) => {
-        this.log.warn('metrics-collect', messages.collectFailed(), error);
-        if (!res.headersSent) {
-          res.writeHead(500, {
-            'content-type': 'text/plain; charset=utf-8',
+    this.waiting++;
+    this.body(format)
+      .then(
+        (body) => {
+          res.writeHead(200, {
+            'content-type': EXPOSITION_CONTENT_TYPES[format],
+            'content-length': body.length,
             'cache-control': 'no-store',
+            // The body depends on Accept: a cache must not hand OpenMetrics to a text client.
+            vary: 'Accept',
           });
-        }
-        res.end('Internal Server Error\n');
-      },
-    );
+          res.end(req.method === 'HEAD' ? undefined : body);
+        },
+        (error: unknown) => {
+          this.log.warn('metrics-collect', messages.collectFailed(), error);
+          if (!res.headersSent) {
+            res.writeHead(500, {
+              'content-type': 'text/plain; charset=utf-8',
+              'cache-control': 'no-store',
+            });
+          }
+          res.end('Internal Server Error\n');
+        },
+      )
+      .finally(() => this.waiting--);
   }
 
-  /** Collects and serializes; rejects when collection fails outright. */
+  /** Collects (or joins the collection in flight) and serializes; rejects when collection fails outright. */
   async render(format: ExpositionFormat = 'text'): Promise<string> {
+    return (await this.body(format)).toString('utf8');
+  }
+
+  private async body(format: ExpositionFormat): Promise<Buffer> {
+    const collection = this.collection();
+    const metrics = await collection.metrics;
+    const turn = collection.served++;
+    for (let i = 0; i < Math.floor(turn / ANSWERS_PER_TURN); i++)
+      await new Promise((resolve) => setImmediate(resolve));
+    const cached = collection.bodies[format];
+    if (cached) return cached;
+    const start = performance.now();
+    const body = Buffer.from(
+      writeExposition(metrics, format, (message) =>
+        this.log.warn('metrics-exposition', message),
+      ),
+    );
+    collection.bodies[format] = body;
+    const cost = performance.now() - start;
+    collection.cost += cost;
+    collection.end = performance.now();
+    return body;
+  }
+
+  /** The collection in flight, or a new one after the pause the previous one earned. */
+  private collection(): Collection {
+    if (this.current) return this.current;
+    const { crowd, crowdGapMs, pauseFactor, maxPauseMs } = this.limits;
+    const last = this.previous;
+    const pause =
+      last === undefined
+        ? 0
+        : last.end +
+          Math.min(
+            maxPauseMs,
+            Math.max(
+              last.served >= crowd ? crowdGapMs : 0,
+              last.cost * pauseFactor,
+            ),
+          ) -
+          performance.now();
+    const collection: Collection = {
+      metrics: this.collect(pause, (cost) => (collection.cost += cost)).finally(
+        () => {
+          this.current = undefined;
+          this.previous = collection;
+          collection.end = performance.now();
+        },
+      ),
+      bodies: {},
+      cost: 0,
+      served: 0,
+      end: 0,
+    };
+    this.current = collection;
+    this.collections++;
+    return collection;
+  }
+
+  private async collect(
+    pause: number,
+    addCost: (ms: number) => void,
+  ): Promise<ResourceMetrics> {
+    if (pause > 0) await new Promise((resolve) => setTimeout(resolve, pause));
+    const start = performance.now();
     const { resourceMetrics, errors } = await this.reader.collect({
       timeoutMillis: COLLECT_TIMEOUT_MS,
     });
+    addCost(performance.now() - start);
     // Partial results (one observable callback threw) are still served; the cause is logged.
     if (errors.length > 0)
       this.log.warn(
@@ -88,8 +218,6 @@ export class MetricsEndpoint {
         'Some metrics failed to collect',
         errors[0],
       );
-    return writeExposition(resourceMetrics, format, (message) =>
-      this.log.warn('metrics-exposition', message),
-    );
+    return resourceMetrics;
   }
 }
