@@ -31,6 +31,19 @@ const NETWORK_CAUSES: Record<string, string> = {
 };
 
 /**
+ * Whether a "failed" export was in fact delivered: OpenTelemetry's HTTP transport stops
+ * reading a response body beyond 4 MB and reports the export as failed, although the
+ * collector had accepted the request (its status line arrived before the body). A
+ * collector answering 200 with a large body lost nothing, so nothing is counted as lost.
+ */
+export function deliveredDespiteError(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    error.message.includes('response body exceeded size limit')
+  );
+}
+
+/**
  * The kind of an export failure, as the warning names it and rate-limits it: `timeout`,
  * `connection refused`, `connection reset`, `DNS lookup failed`, `HTTP 4xx (404)`,
  * `HTTP 5xx (500)`, `retryable HTTP status` (429/502/503/504 after the retries),

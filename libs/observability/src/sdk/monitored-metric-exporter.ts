@@ -8,6 +8,7 @@ import type {
 } from '@opentelemetry/sdk-metrics';
 import { messages } from '../core/messages';
 import {
+  deliveredDespiteError,
   type DiagnosticReporter,
   exportFailureKind,
   type TelemetryStats,
@@ -31,6 +32,10 @@ export class MonitoredMetricExporter implements PushMetricExporter {
     resultCallback: (result: ExportResult) => void,
   ): void {
     const done = (result: ExportResult) => {
+      if (deliveredDespiteError(result.error)) {
+        resultCallback({ code: ExportResultCode.SUCCESS });
+        return;
+      }
       if (result.code !== ExportResultCode.SUCCESS) {
         this.stats.metricExportFailures++;
         const kind = exportFailureKind(result.error);

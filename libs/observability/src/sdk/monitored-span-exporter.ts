@@ -2,6 +2,7 @@ import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import { messages } from '../core/messages';
 import {
+  deliveredDespiteError,
   type DiagnosticReporter,
   exportFailureKind,
   type TelemetryStats,
@@ -25,18 +26,22 @@ export class MonitoredSpanExporter implements SpanExporter {
     resultCallback: (result: ExportResult) => void,
   ): void {
     this.inner.export(spans, (result) => {
-      if (result.code === ExportResultCode.SUCCESS) {
+      if (
+        result.code === ExportResultCode.SUCCESS ||
+        deliveredDespiteError(result.error)
+      ) {
         this.stats.spansExported += spans.length;
-      } else {
-        this.stats.spanExportFailures++;
-        this.stats.spansDropped += spans.length;
-        const kind = exportFailureKind(result.error);
-        this.reporter.warn(
-          `trace-export:${kind}`,
-          messages.spanExportFailed(this.destination, kind, spans.length),
-          result.error,
-        );
+        resultCallback({ code: ExportResultCode.SUCCESS });
+        return;
       }
+      this.stats.spanExportFailures++;
+      this.stats.spansDropped += spans.length;
+      const kind = exportFailureKind(result.error);
+      this.reporter.warn(
+        `trace-export:${kind}`,
+        messages.spanExportFailed(this.destination, kind, spans.length),
+        result.error,
+      );
       resultCallback(result);
     });
   }
