@@ -7,6 +7,11 @@ import { DEMO_PASSWORD, TEST_DATABASE_URL } from '../support/demo-client';
 import { traffic, trafficSummary } from '../support/demo-traffic';
 import { parseSamples } from '../support/exposition';
 import {
+  type OtlpReceiver,
+  startOtlpReceiver,
+} from '../support/trace-receivers';
+import { DEFAULT_METRICS_OPTIONS } from '../../libs/observability/src/metrics/validate-metrics-options';
+import {
   type Daemon,
   type PrometheusSample,
   type PrometheusServer,
@@ -300,6 +305,8 @@ describe('live stack: demo → Prometheus → Alertmanager → webhook; dashboar
   let postgresExporter: Daemon | undefined;
   let redisExporter: Daemon | undefined;
   let webhook: Webhook | undefined;
+  /** The demo's traces: the exemplars Prometheus keeps must open them. */
+  let traces: OtlpReceiver | undefined;
   /** The 500 stream keeps the alert firing while the test runs; stopped in afterAll. */
   let failing = true;
   let failStream: Promise<number> = Promise.resolve(0);
@@ -371,11 +378,14 @@ describe('live stack: demo → Prometheus → Alertmanager → webhook; dashboar
     const lockTimeout = encodeURIComponent(
       `-c lock_timeout=${LOCK_TIMEOUT_MS}`,
     );
+    traces = await startOtlpReceiver();
     [demo, webhook, blackbox, postgresExporter, redisExporter] =
       await Promise.all([
         startDemo('express', {
           OTEL_SERVICE_NAME: DEMO_SERVICE,
           DATABASE_URL: `${TEST_DATABASE_URL}?options=${lockTimeout}`,
+          OTEL_TRACES_EXPORTER: 'otlp',
+          OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: traces.url,
         }),
         startWebhook(),
         startBlackboxExporter(
@@ -399,6 +409,8 @@ describe('live stack: demo → Prometheus → Alertmanager → webhook; dashboar
           { lineWidth: -1 },
         ),
       },
+      // As deploy/docker-compose.monitoring.yml starts it.
+      { features: ['exemplar-storage'] },
     );
 
     // Traffic: the normal mix, a stream of 500s, and the events the mix lacks.
@@ -460,6 +472,7 @@ describe('live stack: demo → Prometheus → Alertmanager → webhook; dashboar
       redisExporter?.stop(),
       webhook?.close(),
       demo?.app.stop(),
+      traces?.close(),
     ]);
   }, 30_000);
 
@@ -513,6 +526,60 @@ describe('live stack: demo → Prometheus → Alertmanager → webhook; dashboar
     );
     expect(first?.payload).toMatchObject({ version: '4', status: 'firing' });
   }, 75_000);
+
+  it('latency exemplars Prometheus keeps from the demo open traces the collector received: the server span lasted what the bucket says', async () => {
+    const { prometheus } = live();
+    const bounds: readonly number[] = DEFAULT_METRICS_OPTIONS.durationBuckets;
+    const end = Date.now() / 1000;
+    let series: Awaited<ReturnType<PrometheusServer['queryExemplars']>> = [];
+    for (const until = Date.now() + 20_000; Date.now() < until;) {
+      series = await prometheus.queryExemplars(
+        `prs_http_request_duration_seconds_bucket{job="${DEMO_SERVICE}"}`,
+        end - 600,
+        Date.now() / 1000,
+      );
+      if (series.some((s) => s.exemplars.length > 0)) break;
+      await sleep(500);
+    }
+    const exemplars = series.flatMap((s) =>
+      s.exemplars.map((e) => ({ le: s.seriesLabels.le!, ...e })),
+    );
+    expect(exemplars.length).toBeGreaterThan(0);
+    const spans = await traces!.waitForSpans(
+      (all) =>
+        exemplars.every((e) =>
+          all.some(
+            (s) =>
+              s.traceId === e.labels.trace_id && s.spanId === e.labels.span_id,
+          ),
+        ),
+      15_000,
+    );
+    for (const exemplar of exemplars) {
+      const span = spans.find(
+        (s) =>
+          s.traceId === exemplar.labels.trace_id &&
+          s.spanId === exemplar.labels.span_id,
+      )!;
+      expect(span).toMatchObject({ kind: 'server', serviceName: DEMO_SERVICE });
+      const upper = exemplar.le === '+Inf' ? Infinity : Number(exemplar.le);
+      const index = bounds.indexOf(upper);
+      const lower =
+        exemplar.le === '+Inf'
+          ? bounds.at(-1)!
+          : index > 0
+            ? bounds[index - 1]!
+            : 0;
+      const value = Number(exemplar.value);
+      expect(value).toBeGreaterThan(lower);
+      expect(value).toBeLessThanOrEqual(upper);
+      // Span and metric are timed at slightly different points: 2 ms of slack on the bucket.
+      const seconds =
+        Number(span.endTimeUnixNano - span.startTimeUnixNano) / 1e9;
+      expect(seconds).toBeGreaterThan(lower - 0.002);
+      expect(seconds).toBeLessThanOrEqual(upper + 0.002);
+    }
+  });
 
   it('the instance variable of every dashboard lists the demo target', async () => {
     const instance = `127.0.0.1:${live().demo.app.port}`;
