@@ -117,4 +117,37 @@ describe('resolveSdkOptions precedence: option > OTEL_* > default', () => {
         '  - instrumentations.mongo: unknown instrumentation (known: http, express, pg, ioredis)',
     );
   });
+
+  it('rejects every invalid OTEL_* exporter variable at once, a shared one listed once, header values never shown', () => {
+    const attempt = () =>
+      resolveSdkOptions(
+        {},
+        {
+          OTEL_EXPORTER_OTLP_TIMEOUT: '10s',
+          OTEL_EXPORTER_OTLP_METRICS_TIMEOUT: '-1',
+          OTEL_BSP_SCHEDULE_DELAY: 'soon',
+          OTEL_BSP_EXPORT_TIMEOUT: '0',
+          OTEL_BSP_MAX_QUEUE_SIZE: '10',
+          OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '20',
+          OTEL_EXPORTER_OTLP_HEADERS: 'authorization',
+          OTEL_EXPORTER_OTLP_TRACES_HEADERS: 'x=%ZZsecret',
+          OTEL_EXPORTER_OTLP_METRICS_HEADERS: '=secret',
+        },
+      );
+    const malformed =
+      'must be key=value pairs separated by commas, with a header name as key and a non-empty, percent-encoded value (values are not shown)';
+    expect(attempt).toThrow(ObservabilityConfigError);
+    expect(attempt).toThrow(
+      'Observability SDK validation error (8 problems):\n' +
+        '  - OTEL_EXPORTER_OTLP_TIMEOUT: must be a whole number from 1 to 600000 (got "10s")\n' +
+        `  - OTEL_EXPORTER_OTLP_HEADERS: entry 1 malformed: ${malformed}\n` +
+        `  - OTEL_EXPORTER_OTLP_TRACES_HEADERS: entry 1 malformed: ${malformed}\n` +
+        '  - OTEL_BSP_SCHEDULE_DELAY: must be a whole number from 0 to 600000 (got "soon")\n' +
+        '  - OTEL_BSP_EXPORT_TIMEOUT: must be a whole number from 1 to 600000 (got "0")\n' +
+        '  - OTEL_BSP_MAX_EXPORT_BATCH_SIZE: must not exceed the queue size (OTEL_BSP_MAX_QUEUE_SIZE, 10; got 20)\n' +
+        `  - OTEL_EXPORTER_OTLP_METRICS_HEADERS: entry 1 malformed: ${malformed}\n` +
+        '  - OTEL_EXPORTER_OTLP_METRICS_TIMEOUT: must be a whole number from 1 to 600000 (got "-1")',
+    );
+    expect(attempt).not.toThrow(/secret/);
+  });
 });

@@ -144,7 +144,7 @@ export function resolveSdkOptions(
   }
 
   if (problems.length > 0)
-    throw new ObservabilityConfigError('Observability SDK', problems);
+    throw new ObservabilityConfigError('Observability SDK', distinct(problems));
   return {
     disabled,
     serviceName,
@@ -154,4 +154,16 @@ export function resolveSdkOptions(
     metrics,
     instrumentations,
   };
+}
+
+// Shared variables (OTEL_EXPORTER_OTLP_HEADERS, _TIMEOUT) are read for traces and metrics:
+// one problem each, not one per signal.
+function distinct(problems: ConfigProblem[]): ConfigProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = `${p.path}\n${p.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
