@@ -29,6 +29,7 @@ import {
   type ResolvedSdkOptions,
   type StartObservabilityOptions,
 } from './sdk/sdk-options';
+import { installCrashFlush } from './sdk/crash-flush';
 import { shutdownSdk } from './sdk/shutdown';
 import {
   createPropagator,
@@ -119,9 +120,19 @@ export function startObservability(
     ...base,
     metricReader: metricPipeline.pull,
     metricsEnabled: metricPipeline.readers.length > 0,
-    shutdown: (timeoutMs = DEFAULT_SHUTDOWN_TIMEOUT_MS) =>
-      (stopping ??= shutdownSdk(sdk, started, timeoutMs)),
+    shutdown: (timeoutMs = DEFAULT_SHUTDOWN_TIMEOUT_MS) => {
+      crashFlush?.dispose();
+      return (stopping ??= shutdownSdk(sdk, started, timeoutMs));
+    },
   };
+  // A crash flushes what is queued (bounded), then dies as Node would; see README#crashes.
+  const crashFlush =
+    resolved.crashFlushTimeoutMs > 0
+      ? installCrashFlush(
+          (timeoutMs) => started.shutdown(timeoutMs),
+          resolved.crashFlushTimeoutMs,
+        )
+      : undefined;
   setRunningSdk(started);
   return started;
 }

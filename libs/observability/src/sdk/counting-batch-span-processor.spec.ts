@@ -6,6 +6,7 @@ import {
 } from '@opentelemetry/sdk-trace';
 import { createCountingBatchSpanProcessor } from './counting-batch-span-processor';
 import { DiagnosticReporter, type TelemetryStats } from './diagnostics';
+import { setShutdownDeadline } from './shutdown-deadline';
 
 /** An exporter that answers only when released: until then the queue only fills. */
 class HeldExporter implements SpanExporter {
@@ -25,7 +26,107 @@ class HeldExporter implements SpanExporter {
   }
 }
 
+/**
+ * Answers each export after `delayMs` and, like the OTLP exporter with
+ * `concurrencyLimit: 1`, refuses an export while another is in flight.
+ */
+class SlowLimitedExporter implements SpanExporter {
+  inFlight = 0;
+  calls = 0;
+  accepted = 0;
+  refused = 0;
+  constructor(private readonly delayMs: number) {}
+  export(spans: ReadableSpan[], done: (r: ExportResult) => void): void {
+    this.calls++;
+    if (this.inFlight >= 1) {
+      this.refused += spans.length;
+      done({
+        code: ExportResultCode.FAILED,
+        error: new Error('Concurrent export limit reached'),
+      });
+      return;
+    }
+    this.inFlight++;
+    const timer = setTimeout(() => {
+      this.inFlight--;
+      this.accepted += spans.length;
+      done({ code: ExportResultCode.SUCCESS });
+    }, this.delayMs);
+    timer.unref();
+  }
+  shutdown(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+function newStats(): TelemetryStats {
+  return {
+    spansDropped: 0,
+    spanExportFailures: 0,
+    spansExported: 0,
+    metricExportFailures: 0,
+  };
+}
+
 describe('createCountingBatchSpanProcessor', () => {
+  it('final flush waits for the export in flight, then sends the 8 queued spans in 1 export: 10 of 10 sent through a one-at-a-time exporter, summary "10 spans sent, 0 lost"', async () => {
+    const warnings: string[] = [];
+    const reporter = new DiagnosticReporter();
+    reporter.setSink((message) => warnings.push(message));
+    const exporter = new SlowLimitedExporter(30);
+    const processor = createCountingBatchSpanProcessor(
+      {
+        exporter,
+        maxQueueSize: 100,
+        maxExportBatchSize: 2,
+        scheduledDelayMillis: 60_000,
+        exportTimeoutMillis: 5_000,
+      },
+      newStats(),
+      reporter,
+    );
+    const provider = new TracerProvider({ spanProcessors: [processor] });
+    const tracer = provider.getTracer('counting-bsp.spec');
+    // The first full batch starts an export at once; the other 8 spans wait behind it.
+    for (let i = 0; i < 10; i++) tracer.startSpan(`s${i}`).end();
+    await provider.shutdown();
+    expect(exporter.refused).toBe(0);
+    expect(exporter.accepted).toBe(10);
+    expect(exporter.calls).toBe(2);
+    expect(warnings).toEqual([
+      'Telemetry flushed at shutdown: 10 spans sent, 0 lost',
+    ]);
+  });
+
+  it('gives up at the shutdown deadline and counts what it lost: 4 spans, a 10 s exporter, a 200 ms deadline: "0 spans sent, 4 lost"', async () => {
+    const warnings: string[] = [];
+    const reporter = new DiagnosticReporter();
+    reporter.setSink((message) => warnings.push(message));
+    const stats = newStats();
+    const exporter = new SlowLimitedExporter(10_000);
+    const processor = createCountingBatchSpanProcessor(
+      {
+        exporter,
+        maxQueueSize: 100,
+        maxExportBatchSize: 2,
+        scheduledDelayMillis: 60_000,
+        exportTimeoutMillis: 500,
+      },
+      stats,
+      reporter,
+    );
+    const provider = new TracerProvider({ spanProcessors: [processor] });
+    const tracer = provider.getTracer('counting-bsp.spec');
+    for (let i = 0; i < 4; i++) tracer.startSpan(`s${i}`).end();
+    setShutdownDeadline(stats, Date.now() + 200);
+    const started = Date.now();
+    await provider.shutdown();
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(warnings).toEqual([
+      'Telemetry flushed at shutdown: 0 spans sent, 4 lost (the exporter did not finish within 200 ms)',
+    ]);
+  });
+
   it('counts spans dropped on a full queue, through the SDK self-metric (@opentelemetry/sdk-trace selfObsMeterProvider)', async () => {
     const stats: TelemetryStats = {
       spansDropped: 0,
@@ -62,5 +163,9 @@ describe('createCountingBatchSpanProcessor', () => {
     ]);
     exporter.release();
     await provider.shutdown();
+    expect(warnings[1]).toBe(
+      // The 4 queued behind the released batch; the 2 dropped on the full queue are counted above.
+      'Telemetry flushed at shutdown: 4 spans sent, 0 lost',
+    );
   });
 });

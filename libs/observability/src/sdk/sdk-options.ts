@@ -2,6 +2,7 @@ import {
   ObservabilityConfigError,
   type ConfigProblem,
 } from '../core/observability-config.error';
+import { DEFAULT_CRASH_FLUSH_TIMEOUT_MS } from './crash-flush';
 import { type Env, nonEmpty, parseBooleanEnv, resourceAttribute } from './env';
 import {
   type MetricsExportOptions,
@@ -57,6 +58,12 @@ export interface StartObservabilityOptions {
    * @default `{ http: true, express: false, pg: true, ioredis: true }`
    */
   instrumentations?: Partial<Record<InstrumentationName, boolean>>;
+  /**
+   * On an uncaught exception or unhandled rejection, how long the dying process may
+   * flush queued telemetry before Node's own crash proceeds; `0` leaves crashes alone.
+   * @default 2000
+   */
+  crashFlushTimeoutMs?: number;
 }
 
 /** The auto-instrumentations the SDK can enable. */
@@ -71,6 +78,7 @@ export interface ResolvedSdkOptions {
   traces: ResolvedTraceOptions;
   metrics: ResolvedMetricsExportOptions;
   instrumentations: Record<InstrumentationName, boolean>;
+  crashFlushTimeoutMs: number;
 }
 
 // The express one (a span per middleware and router layer) is opt-in: it wraps every
@@ -143,6 +151,15 @@ export function resolveSdkOptions(
     }
   }
 
+  // Crash flush (see crash-flush.ts).
+  const crashFlushTimeoutMs =
+    options.crashFlushTimeoutMs ?? DEFAULT_CRASH_FLUSH_TIMEOUT_MS;
+  if (!Number.isFinite(crashFlushTimeoutMs) || crashFlushTimeoutMs < 0)
+    problems.push({
+      path: 'crashFlushTimeoutMs',
+      message: 'must be a number of milliseconds, 0 or more',
+    });
+
   if (problems.length > 0)
     throw new ObservabilityConfigError('Observability SDK', distinct(problems));
   return {
@@ -153,6 +170,7 @@ export function resolveSdkOptions(
     traces,
     metrics,
     instrumentations,
+    crashFlushTimeoutMs,
   };
 }
 
