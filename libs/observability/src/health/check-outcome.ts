@@ -1,6 +1,11 @@
 /** What a probe found: healthy or not, and the fields it reports (`details`, figures, `error`). */
 export interface ProbeResult {
   healthy: boolean;
+  /**
+   * The dependency answered, but past a threshold of the guide (a round trip, slow
+   * queries): the full report is unhealthy ("slow"), readiness is not affected.
+   */
+  slow?: boolean;
   data: Record<string, unknown>;
 }
 
@@ -29,6 +34,8 @@ export interface CheckSpec {
 /** A finished check: masked data, ready for a body, a log line or a Terminus result. */
 export interface CheckOutcome {
   healthy: boolean;
+  /** Unhealthy only because a threshold was crossed: the dependency answered. */
+  slow: boolean;
   data: Record<string, unknown>;
   durationMs: number;
 }

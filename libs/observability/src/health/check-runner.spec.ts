@@ -163,6 +163,22 @@ describe('CheckRunner', () => {
     expect((await r.run(SPEC, probe)).data).toEqual({ n: 2 });
   });
 
+  it('keeps "slow" apart from a failure: only an answered probe past a threshold is slow', async () => {
+    const { r } = runner(100);
+    const slow = await r.run(SPEC, () =>
+      Promise.resolve({ healthy: false, slow: true, data: { details: 's' } }),
+    );
+    expect(slow).toMatchObject({ healthy: false, slow: true });
+    const { r: other } = runner(100);
+    const thrown = await other.run(SPEC, () =>
+      Promise.reject(new Error('refused')),
+    );
+    expect(thrown).toMatchObject({ healthy: false, slow: false });
+    const { r: third } = runner(50);
+    const timedOut = await third.run(SPEC, () => new Promise(() => undefined));
+    expect(timedOut).toMatchObject({ healthy: false, slow: false });
+  });
+
   it('never lets a throwing metrics hook break the check', async () => {
     const r = new CheckRunner(100, 0, new SecretRedactor([]), {
       record: () => {

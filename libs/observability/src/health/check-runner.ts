@@ -129,6 +129,7 @@ export class CheckRunner {
     const data = this.redactor.redactData(result.data);
     for (const key of RESERVED) delete data[key];
     const healthy = result.healthy === true;
+    const slow = !healthy && result.slow === true;
     try {
       this.hooks.record(spec.name, healthy, durationMs / 1000);
       if (!healthy) {
@@ -142,6 +143,6 @@ export class CheckRunner {
     } catch {
       // Telemetry never breaks the check.
     }
-    return { healthy, data, durationMs };
+    return { healthy, slow, data, durationMs };
   }
 }

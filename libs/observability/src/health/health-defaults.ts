@@ -7,6 +7,7 @@ export const DEFAULT_HEALTH_OPTIONS = {
   cacheTtlMs: 0,
   details: 'when-authorized',
   drainDelayMs: 0,
+  shutdownTimeoutMs: 10_000,
   version: 'unknown',
   postgres: {
     responseTimeThresholdMs: 1000,

@@ -117,6 +117,15 @@ export interface HealthOptions {
    * @default 0
    */
   drainDelayMs?: number;
+  /**
+   * After the drain delay, how long requests still running may take to finish. Until then
+   * responses carry `Connection: close` and idle keep-alive connections are closed; at the
+   * bound the connections left are destroyed and the server closes. Keep
+   * `drainDelayMs + shutdownTimeoutMs` (plus the telemetry flush) inside your
+   * orchestrator's grace period (Kubernetes: 30 s).
+   * @default 10000
+   */
+  shutdownTimeoutMs?: number;
   /** `version` field of the full report. @default 'unknown' */
   version?: string;
   /** Postgres check (`database`); off when absent. */

@@ -8,6 +8,7 @@ import {
   type CheckEntry,
   checkEntry,
   externalEntry,
+  readinessEntry,
 } from './health-report';
 import { ApplicationHealthIndicator } from './indicators/application.health';
 import { DiskSpaceHealthIndicator } from './indicators/disk-space.health';
@@ -44,7 +45,7 @@ export class HealthReportService {
     this.health = options;
   }
 
-  /** `GET /api/health/`: the guide's report; 503 when any check is unhealthy. */
+  /** `GET /api/health/`: the guide's report (thresholds included); 503 when any check is unhealthy. */
   async full(detailed: boolean): Promise<HealthResponse> {
     const deadline = new Deadline(this.health.deadlineMs);
     try {
@@ -79,7 +80,10 @@ export class HealthReportService {
     }
   }
 
-  /** `GET /health/ready`: database and cache only. */
+  /**
+   * `GET /health/ready`: database and cache only, down when a check failed or timed out;
+   * a check that answered past its latency threshold is ready (`slow: true`).
+   */
   async ready(detailed: boolean): Promise<HealthResponse> {
     const deadline = new Deadline(this.health.deadlineMs);
     try {
@@ -88,8 +92,8 @@ export class HealthReportService {
         this.run(this.redis, deadline),
       ]);
       const checks: Record<string, CheckEntry> = {};
-      if (database) checks.database = checkEntry(database, detailed);
-      if (cache) checks.cache = checkEntry(cache, detailed);
+      if (database) checks.database = readinessEntry(database, detailed);
+      if (cache) checks.cache = readinessEntry(cache, detailed);
       const ready = allHealthy(checks);
       return {
         statusCode: ready ? 200 : 503,

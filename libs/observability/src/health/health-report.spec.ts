@@ -1,13 +1,20 @@
 import type { CheckOutcome } from './check-outcome';
-import { allHealthy, checkEntry, externalEntry } from './health-report';
+import {
+  allHealthy,
+  checkEntry,
+  externalEntry,
+  readinessEntry,
+} from './health-report';
 
 const up: CheckOutcome = {
   healthy: true,
+  slow: false,
   data: { response_time: 0.01, details: 'ok' },
   durationMs: 10,
 };
 const down: CheckOutcome = {
   healthy: false,
+  slow: false,
   data: { error: 'timeout after 10 ms', details: 'failed' },
   durationMs: 10,
 };
@@ -20,6 +27,25 @@ describe('health report entries', () => {
       error: 'timeout after 10 ms',
       details: 'failed',
     });
+  });
+
+  it('fails readiness only for a failed check; a slow one is ready and says slow', () => {
+    const slow: CheckOutcome = {
+      healthy: false,
+      slow: true,
+      data: { response_time: 0.25, details: 'Cache is slow' },
+      durationMs: 250,
+    };
+    expect(checkEntry(slow, false)).toEqual({ healthy: false, slow: true });
+    expect(readinessEntry(slow, false)).toEqual({ healthy: true, slow: true });
+    expect(readinessEntry(slow, true)).toEqual({
+      healthy: true,
+      slow: true,
+      response_time: 0.25,
+      details: 'Cache is slow',
+    });
+    expect(readinessEntry(down, false)).toEqual({ healthy: false });
+    expect(readinessEntry(up, false)).toEqual({ healthy: true });
   });
 
   it('groups external services as the guide does', () => {

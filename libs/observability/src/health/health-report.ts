@@ -14,9 +14,10 @@ export function checkEntry(
   outcome: CheckOutcome,
   detailed: boolean,
 ): CheckEntry {
+  const slow = outcome.slow ? { slow: true } : {};
   return detailed
-    ? { healthy: outcome.healthy, ...outcome.data }
-    : { healthy: outcome.healthy };
+    ? { healthy: outcome.healthy, ...slow, ...outcome.data }
+    : { healthy: outcome.healthy, ...slow };
 }
 
 /**
@@ -47,6 +48,18 @@ export function externalEntry(
     ...(healthy ? {} : { errors }),
     details: `Checked ${count} external ${count === 1 ? 'service' : 'services'}`,
   };
+}
+
+/**
+ * A readiness entry: ready when the dependency answered, even past a latency threshold
+ * (`slow: true` says so); down only when the check failed or timed out.
+ */
+export function readinessEntry(
+  outcome: CheckOutcome,
+  detailed: boolean,
+): CheckEntry {
+  const entry = checkEntry(outcome, detailed);
+  return outcome.slow ? { ...entry, healthy: true, slow: true } : entry;
 }
 
 /** Whether every entry is healthy. */

@@ -17,6 +17,7 @@ export interface ResolvedHealthOptions {
   details: HealthDetailsPolicy;
   token: string | undefined;
   drainDelayMs: number;
+  shutdownTimeoutMs: number;
   version: string;
   postgres:
     | {

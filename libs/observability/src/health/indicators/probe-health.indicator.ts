@@ -58,7 +58,7 @@ export abstract class ProbeHealthIndicator
   /** The `down` outcome of this check for `error` (a deadline, a missing option). */
   failed(error: string, durationMs: number): CheckOutcome {
     const data = { error, details: this.spec.failedDetails };
-    return { healthy: false, data, durationMs };
+    return { healthy: false, slow: false, data, durationMs };
   }
 
   protected async check(key: string): Promise<HealthIndicatorResult> {

@@ -61,6 +61,7 @@ describe('PostgresProbe (real Postgres on 5432)', () => {
       await new Promise((resolve) => setTimeout(resolve, 1500));
       const result = await probe.run(new AbortController().signal);
       expect(result.healthy).toBe(false);
+      expect(result.slow).toBe(true);
       expect(result.data).toMatchObject({
         slow_queries: expect.any(Number),
         error: expect.stringMatching(

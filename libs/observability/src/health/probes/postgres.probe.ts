@@ -92,6 +92,7 @@ export class PostgresProbe {
     const healthy = problems.length === 0;
     return {
       healthy,
+      ...(healthy ? {} : { slow: true }),
       data: {
         response_time: seconds(elapsedMs),
         slow_queries: slow,

@@ -48,6 +48,7 @@ describe('RedisProbe (real Redis on 6379)', () => {
     }).run();
     expect(result).toEqual({
       healthy: false,
+      slow: true,
       data: {
         response_time: expect.any(Number),
         connected_clients: expect.any(Number),

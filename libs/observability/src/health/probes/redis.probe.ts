@@ -50,6 +50,7 @@ export class RedisProbe {
     const healthy = elapsedMs < responseTimeThresholdMs;
     return {
       healthy,
+      ...(healthy ? {} : { slow: true }),
       data: {
         response_time: seconds(elapsedMs),
         connected_clients: Number(info.get('connected_clients') ?? 0),
