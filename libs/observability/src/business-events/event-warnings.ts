@@ -48,17 +48,18 @@ export class EventWarnings {
   }
 
   private overflow(now: number, message: string): void {
-    this.overflowCount++;
     if (
       this.overflowSince !== undefined &&
       now - this.overflowSince < this.intervalMs
-    )
+    ) {
+      this.overflowCount++;
       return;
-    const more = this.overflowCount;
+    }
+    const skipped = this.overflowCount;
     this.overflowSince = now;
     this.overflowCount = 0;
     this.write(
-      `${message} (${messages.undeclaredBusinessEventTypesOverflow(more - 1, this.maxCauses)})`,
+      `${message} (${messages.warningsOverflow(skipped, this.maxCauses)})`,
     );
   }
 

@@ -87,8 +87,11 @@ export const messages = {
     `Exporting spans to ${destination} failed (${kind}); ${spans} spans were dropped (requests are not affected)`,
   metricExportFailed: (destination: string, kind: string): string =>
     `Exporting metrics to ${destination} failed (${kind}; requests are not affected)`,
-  undeclaredBusinessEventTypesOverflow: (more: number, max: number): string =>
-    `and ${more} more warnings of other causes this minute, not named one by one (more than ${max} distinct causes)`,
+  warningsOverflow: (skipped: number, max: number): string =>
+    `more than ${max} distinct causes within a minute: ` +
+    (skipped === 0
+      ? 'further ones are summed up in one line a minute'
+      : `${skipped} more warnings were left unnamed since the last such line`),
   requestLogFailed: (): string =>
     'Writing the request log line failed; the request was not affected',
 } as const;
