@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
 import { ObservabilityModule } from '@prs/nestjs-observability';
 import type Redis from 'ioredis';
 import { AuthModule } from './auth/auth.module';
@@ -6,6 +7,7 @@ import { CacheModule } from './cache/cache.module';
 import { REDIS } from './cache/redis.constants';
 import { CommissionsController } from './commissions/commissions.controller';
 import { CommissionsService } from './commissions/commissions.service';
+import { ClientErrorFilter } from './common/client-error.filter';
 import { ConfigModule } from './config/config.module';
 import { type DemoConfig, DEMO_CONFIG } from './config/demo-config';
 import { DatabaseModule } from './database/database.module';
@@ -47,6 +49,7 @@ import { PaymentsService } from './payments/payments.service';
     PaymentsService,
     PaymentProcessor,
     CommissionsService,
+    { provide: APP_FILTER, useClass: ClientErrorFilter },
   ],
 })
 export class AppModule {}

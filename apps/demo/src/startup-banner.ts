@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { getRunningSdk } from '@prs/nestjs-observability';
 import type Redis from 'ioredis';
-import type { DemoConfig } from './config/demo-config';
+import { type DemoConfig, safeUrl } from './config/demo-config';
 import type { DatabaseInfo } from './database/database.service';
 
 /** What the banner reports; gathered by `main.ts` once the app listens. */
@@ -14,7 +14,7 @@ export interface BannerFacts {
 }
 
 /**
- * Where to look, one line each, ending with `PRS demo (<adapter>) listening on <url>`
+ * Where to look, one line each (every URL without its userinfo), ending with `PRS demo (<adapter>) listening on <url>`
  * (scripts and tests wait for that exact line).
  */
 export function printBanner(facts: BannerFacts): void {
@@ -26,7 +26,7 @@ export function printBanner(facts: BannerFacts): void {
   );
   log.log(`Traces: ${traces()}`);
   log.log(
-    `Database: ${database.mode === 'embedded' ? 'embedded Postgres (PGlite, in memory)' : 'Postgres'} at ${database.url}`,
+    `Database: ${database.mode === 'embedded' ? 'embedded Postgres (PGlite, in memory)' : 'Postgres'} at ${safeUrl(database.url)}`,
   );
   log.log(`Cache: ${cache(redis, config)}`);
   log.log(
@@ -48,7 +48,7 @@ function metrics(url: string): string {
     exporter === 'prometheus'
       ? `${url}/metrics`
       : exporter === 'otlp'
-        ? `OTLP ${otlp.endpoint} every ${exportIntervalMillis / 1000} s`
+        ? `OTLP ${safeUrl(otlp.endpoint)} every ${exportIntervalMillis / 1000} s`
         : `${exporter} every ${exportIntervalMillis / 1000} s`,
   );
   return exporters.includes('prometheus')
@@ -65,9 +65,9 @@ function traces(): string {
     case 'none':
       return 'off (OTEL_TRACES_EXPORTER=none)';
     case 'otlp':
-      return `OTLP ${t.endpoint} as ${service}`;
+      return `OTLP ${safeUrl(t.endpoint)} as ${service}`;
     case 'jaeger':
-      return `Jaeger ${t.jaeger.agentHost ? `agent ${t.jaeger.agentHost}:${t.jaeger.agentPort}` : t.jaeger.endpoint} as ${service}`;
+      return `Jaeger ${t.jaeger.agentHost ? `agent ${t.jaeger.agentHost}:${t.jaeger.agentPort}` : safeUrl(t.jaeger.endpoint ?? '')} as ${service}`;
     default:
       return `${t.exporter} exporter as ${service}`;
   }
@@ -75,7 +75,8 @@ function traces(): string {
 
 function cache(redis: Redis | undefined, config: DemoConfig): string {
   if (!redis || !config.redisUrl) return 'off (REDIS_URL=off)';
+  const where = safeUrl(config.redisUrl);
   return redis.status === 'ready'
-    ? `Redis at ${config.redisUrl} (deal reads cached 60 s)`
-    : `off: Redis at ${config.redisUrl} not reachable (retrying)`;
+    ? `Redis at ${where} (deal reads cached 60 s)`
+    : `off: Redis at ${where} not reachable (retrying)`;
 }

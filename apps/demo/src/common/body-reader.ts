@@ -7,6 +7,12 @@ export interface FieldError {
 }
 
 const MONEY = /^\d{1,12}(\.\d{1,2})?$/;
+/**
+ * C0 control characters but tab, line feed and carriage return, and DEL. Postgres refuses
+ * NUL in text (22021, a 500 if it got that far); the others have no place in a name.
+ */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
 /**
  * Hand-written body validation that reports every problem at once:
@@ -38,6 +44,10 @@ export class BodyReader {
 
   string(field: string, min: number, max: number, pattern?: RegExp): string {
     const value = this.body[field];
+    if (typeof value === 'string' && CONTROL.test(value)) {
+      this.fail(field, 'must not contain control characters');
+      return '';
+    }
     if (
       typeof value !== 'string' ||
       value.trim().length < min ||

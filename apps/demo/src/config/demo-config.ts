@@ -48,11 +48,17 @@ export function readDemoConfig(
   };
 }
 
-/** A URL fit for a log line: the password, if any, replaced by `***`. */
+/**
+ * A URL fit for a log line: its userinfo (a password, or a user name that may be a token,
+ * as in `https://<token>@host`), if any, replaced by `***`.
+ */
 export function safeUrl(url: string): string {
   try {
     const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
+    if (parsed.username || parsed.password) {
+      parsed.username = '***';
+      parsed.password = '';
+    }
     return parsed.toString();
   } catch {
     return '(unparseable URL)';
