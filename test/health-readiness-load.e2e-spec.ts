@@ -44,7 +44,7 @@ const entries = (a: Answer): Entry[] =>
 
 /**
  * Readiness fails only when a dependency does not answer; latency thresholds belong to
- * the full report (docs/health.md#what-fails-readiness). Before, under CPU load the
+ * the full report (docs/health.md#what-fails-readiness-what-makes-the-full-report-unhealthy). Before, under CPU load the
  * Redis round-trip threshold turned 3.7-5.6 % of readiness answers into 503s with
  * nothing wrong. Thresholds are set to 1 ms here so that the hog makes the checks cross
  * them (the old rule would answer 503) while Postgres and Redis are healthy.
