@@ -33,7 +33,7 @@ interface CrashRun {
 /** Boots the crash fixture, calls a crashing route and waits (at most 15 s) for the exit. */
 async function crash(
   adapter: Adapter,
-  route: 'throw' | 'reject',
+  route: 'throw' | 'reject' | 'twice',
   env: Record<string, string>,
   preload = true,
 ): Promise<CrashRun> {
@@ -136,8 +136,42 @@ describe.each(ADAPTERS)('crash flush (%s)', (adapter) => {
       });
       expect(Date.parse(String(lines[0]?.timestamp))).not.toBeNaN();
       expect(crashLines(control.stderr)).toHaveLength(0);
+      process.stdout.write(
+        `crash flush (${adapter}, ${route}): exit code ${run.code} (Node alone: ${control.code}), ${spans.length} server span delivered, exit ${run.exitAfterMs} ms after the response (Node alone: ${control.exitAfterMs} ms)\n`,
+      );
     },
   );
+
+  it('a hanging flush is bounded (2 s), and a second crash during it ends the process at once with the first error, exit code 1', async () => {
+    const hole = await startOtlpReceiver({ blackhole: true });
+    const holeEnv = {
+      OTEL_TRACES_EXPORTER: 'otlp',
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `http://127.0.0.1:${hole.port}/v1/traces`,
+    };
+    try {
+      const [hung, twice] = await Promise.all([
+        crash(adapter, 'throw', holeEnv),
+        crash(adapter, 'twice', holeEnv),
+      ]);
+      // The collector never answers: the process waits its 2 s, no longer (+ the 100 ms
+      // between response and crash, + exit on a loaded box).
+      expect(hung.code).toBe(1);
+      // (Measured from the client's receipt of the response, which a loaded box may delay.)
+      expect(hung.exitAfterMs).toBeGreaterThanOrEqual(1_500);
+      expect(hung.exitAfterMs).toBeLessThan(2_000 + 3_000);
+      expect(crashLines(hung.stderr)).toHaveLength(1);
+      // The second crash (100 ms after the first) does not wait for the flush.
+      expect(twice.code).toBe(1);
+      expect(twice.exitAfterMs).toBeLessThan(hung.exitAfterMs);
+      expect(crashLines(twice.stderr)).toHaveLength(1);
+      expect(twice.stderr).toContain('Error: fixture crash after the response');
+      process.stdout.write(
+        `crash flush (${adapter}): blackholed collector, exit ${hung.exitAfterMs} ms after the response; second crash, exit ${twice.exitAfterMs} ms\n`,
+      );
+    } finally {
+      await hole.close();
+    }
+  });
 
   it('stands aside when the app handles uncaughtException itself: the process keeps serving, 0 crash lines', async () => {
     const app = await startFixture({
