@@ -97,8 +97,10 @@ describe.each(ADAPTERS)('demo secrets and hostile input on %s', (adapter) => {
     );
     const output = app.output();
     // The banner still says where things are, without the userinfo.
-    expect(output).toContain('Redis at redis://***@127.0.0.1:6379');
-    expect(output).toContain('Postgres at postgres://***@127.0.0.1:5432/test');
+    expect(output).toContain('Redis at redis://:***@127.0.0.1:6379');
+    expect(output).toContain(
+      'Postgres at postgres://postgres:***@127.0.0.1:5432/test',
+    );
     expect(output).toMatch(/Traces: OTLP http:\/\/\*\*\*@127\.0\.0\.1:\d+\//);
     const leaks = output
       .split('\n')

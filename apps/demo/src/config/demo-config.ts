@@ -49,16 +49,18 @@ export function readDemoConfig(
 }
 
 /**
- * A URL fit for a log line: its userinfo (a password, or a user name that may be a token,
- * as in `https://<token>@host`), if any, replaced by `***`.
+ * A URL fit for a log line. A password becomes `***`; on an HTTP(S) endpoint (OTLP, Jaeger)
+ * the whole userinfo does, since a bare user name there is a credential too
+ * (`https://<token>@host`), while a database or Redis user name is a role and stays.
  */
 export function safeUrl(url: string): string {
   try {
     const parsed = new URL(url);
-    if (parsed.username || parsed.password) {
+    const http = parsed.protocol === 'http:' || parsed.protocol === 'https:';
+    if (http && (parsed.username || parsed.password)) {
       parsed.username = '***';
       parsed.password = '';
-    }
+    } else if (parsed.password) parsed.password = '***';
     return parsed.toString();
   } catch {
     return '(unparseable URL)';
