@@ -4,8 +4,8 @@ import { startOtlpReceiver } from './support/trace-receivers';
 
 const RATE_PER_S = 100;
 const LOAD_MS = 5_000;
-/** Requests of the spike that ends the load: more spans than one export batch (512) wait at SIGTERM. */
-const SPIKE = 700;
+/** Requests of the spike that ends the load (2 spans each): more spans than one export batch (512) wait at SIGTERM, fewer than the queue (2,048) holds. */
+const SPIKE = 500;
 const EXPORT_DELAY_MS = 2_000;
 /** The documented shutdown bound (DEFAULT_SHUTDOWN_TIMEOUT_MS). */
 const BOUND_MS = 5_000;
