@@ -59,6 +59,10 @@ export const messages = {
       ? 'Metrics are off (OTEL_METRICS_EXPORTER=none): no /metrics endpoint, nothing recorded'
       : `Metrics are pushed (${exporters.join(', ')}), not served: add "prometheus" to OTEL_METRICS_EXPORTER ` +
         '(or metrics.exporters) to serve /metrics as well',
+  healthCheckSlow: (check: string, reason: string): string =>
+    `Health check "${check}" is slow: ${reason} (readiness stays up; the full report says slow)`,
+  healthClosingConnections: (boundMs: number): string =>
+    `Shutting down: keep-alive stopped and idle connections closed; requests still running get ${boundMs} ms (health.shutdownTimeoutMs)`,
   healthCheckDown: (check: string, reason: string): string =>
     `Health check "${check}" is down: ${reason}`,
   healthCheckTimeout: (ms: number): string => `timeout after ${ms} ms`,

@@ -137,7 +137,9 @@ export class CheckRunner {
           typeof data.error === 'string' ? data.error : 'unhealthy';
         this.hooks.warn(
           `health:${spec.name}`,
-          messages.healthCheckDown(spec.name, reason),
+          slow
+            ? messages.healthCheckSlow(spec.name, reason)
+            : messages.healthCheckDown(spec.name, reason),
         );
       }
     } catch {

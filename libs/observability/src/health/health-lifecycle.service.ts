@@ -15,9 +15,6 @@ import { ConnectionDrain } from '../http/connection-drain';
 import { HEALTH_OPTIONS } from './health.constants';
 import type { HealthConfig } from './resolved-health-options';
 
-const closingConnections = (boundMs: number): string =>
-  `Shutting down: keep-alive stopped and idle connections closed; requests still running get ${boundMs} ms (health.shutdownTimeoutMs)`;
-
 /**
  * Graceful shutdown for probes and connections. Shutdown starts (Nest's first hook,
  * `onModuleDestroy`) → readiness answers 503 `shutting_down` while liveness stays 200
@@ -78,7 +75,7 @@ export class HealthLifecycleService
     }
     if (this.connections && this.connections.open > 0) {
       if (signal !== undefined)
-        this.logger.log(closingConnections(shutdownTimeoutMs));
+        this.logger.log(messages.healthClosingConnections(shutdownTimeoutMs));
       this.connections.close(shutdownTimeoutMs);
     }
   }
