@@ -4,6 +4,7 @@ import pino, { type Logger } from 'pino';
 import type { LogSink } from './log-sink';
 import type { LogLevelName } from './logging-options.interface';
 import { requestStorage } from '../core/request-context';
+import { SDK_LOGGER_CONTEXT } from './logging.constants';
 
 /** `level` values in lines: the names the guide's Logstash pipeline matches on. */
 const LEVEL_LABELS: Record<string, string> = {
@@ -64,8 +65,10 @@ export function createLogger(
         }),
       },
       // pino passes the numeric level: errors (50) and above link to their trace.
-      mixin: (_merge: object, levelValue: number) =>
-        contextFields(levelValue >= 50 ? traceUiUrl : undefined),
+      mixin: (merge: object, levelValue: number) =>
+        (merge as { logger?: unknown }).logger === SDK_LOGGER_CONTEXT
+          ? {}
+          : contextFields(levelValue >= 50 ? traceUiUrl : undefined),
     },
     destination,
   );

@@ -34,6 +34,18 @@ describe('LogPipeline', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it("leaves the request context off the SDK's own diagnostics lines", () => {
+    CorrelationId.run('req-9', () => {
+      pipeline.write('warn', { logger: 'Observability' }, 'export failed');
+      pipeline.write('warn', { logger: 'Orders' }, 'app warning');
+    });
+    pipeline.flushSync();
+    const [sdk, app] = read('app.log');
+    expect(sdk).toMatchObject({ logger: 'Observability' });
+    expect(sdk).not.toHaveProperty('correlation_id');
+    expect(app).toMatchObject({ logger: 'Orders', correlation_id: 'req-9' });
+  });
+
   it('writes the contract fields and routes channels', () => {
     CorrelationId.run('job-7', () => {
       pipeline.write('info', { logger: 'Jobs' }, 'started');

@@ -6,3 +6,10 @@ export const LOGGING_OPTIONS = 'OBSERVABILITY:LOGGING_OPTIONS';
 
 /** Injection token of the request-scope observer, or `null` with logging off. */
 export const REQUEST_SCOPE_OBSERVER = 'OBSERVABILITY:REQUEST_SCOPE_OBSERVER';
+
+/**
+ * The Nest logger context of the SDK's own diagnostics (telemetry failures, bootstrap
+ * checks). Its lines describe the SDK, not the request that happened to be active, so
+ * they carry no `correlation_id`, `trace_id` or `span_id`.
+ */
+export const SDK_LOGGER_CONTEXT = 'Observability';
