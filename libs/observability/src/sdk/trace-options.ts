@@ -62,7 +62,7 @@ export interface TraceOptions {
    * `traceparent: ...-01` can neither force sampling nor join our traces.
    * @default `PRS_TRACES_INCOMING_CONTEXT`, else `'trust'`
    */
-  incomingContext?: IncomingContextPolicy;
+  incomingContext?: 'trust' | 'distrust';
   /**
    * Put raw SQL (literals included) on spans. For development only: literals carry personal data.
    * @default `PRS_TRACES_RAW_STATEMENTS === 'true'`, else `false`
