@@ -56,7 +56,17 @@ class CountingBatchSpanProcessor extends BatchSpanProcessor {
     private readonly stats: TelemetryStats,
     private readonly reporter: DiagnosticReporter,
   ) {
-    const serial = new SerialSpanExporter(options.exporter);
+    const serial = new SerialSpanExporter(
+      options.exporter,
+      options.maxQueueSize ?? 2048,
+      (spans) => {
+        stats.spansDropped += spans;
+        reporter.warn(
+          'trace-export-backlog',
+          'Span exports wait longer than the export deadline (the exporter is too slow); new batches are dropped',
+        );
+      },
+    );
     const drops = { count: 0 };
     super({
       ...options,

@@ -31,10 +31,35 @@ export class SerialSpanExporter implements SpanExporter {
   private merge = false;
   private idle: (() => void)[] = [];
 
-  constructor(private readonly inner: SpanExporter) {}
+  private waitingSpans = 0;
+
+  /**
+   * @param maxWaiting spans that may wait behind the export in flight; beyond that (a
+   * collector slower than the batch processor's export deadline) a batch fails at once
+   * and `onRefused` counts it, so memory stays bounded. The final flush is exempt: what
+   * it sends is bounded by the processor's queue.
+   */
+  constructor(
+    private readonly inner: SpanExporter,
+    private readonly maxWaiting: number,
+    private readonly onRefused: (spans: number) => void,
+  ) {}
 
   export(spans: ReadableSpan[], done: (result: ExportResult) => void): void {
+    if (!this.merge && this.waitingSpans + spans.length > this.maxWaiting) {
+      this.tally.handed += spans.length;
+      this.tally.failed += spans.length;
+      this.onRefused(spans.length);
+      done({
+        code: ExportResultCode.FAILED,
+        error: new Error(
+          `${this.waitingSpans} spans already wait for the exporter`,
+        ),
+      });
+      return;
+    }
     this.tally.handed += spans.length;
+    this.waitingSpans += spans.length;
     this.waiting.push({ spans, done });
     this.pump();
   }
@@ -69,6 +94,7 @@ export class SerialSpanExporter implements SpanExporter {
     }
     this.busy = true;
     const spans = batches.flatMap((batch) => batch.spans);
+    this.waitingSpans -= spans.length;
     let settled = false;
     const finish = (result: ExportResult) => {
       if (settled) return;
