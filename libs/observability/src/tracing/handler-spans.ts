@@ -26,10 +26,7 @@ export class HandlerSpans {
     @Inject(OBSERVABILITY_SDK) sdk: RunningSdk,
   ) {
     let count = 0;
-    if (
-      !sdk.options.disabled &&
-      sdk.options.traces.exporter !== 'none'
-    ) {
+    if (!sdk.options.disabled && sdk.options.traces.exporter !== 'none') {
       const tracer = trace.getTracer(PACKAGE_NAME, PACKAGE_VERSION);
       for (const wrapper of discovery.getControllers()) {
         const metatype = wrapper.metatype as
