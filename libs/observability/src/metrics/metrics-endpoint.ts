@@ -205,7 +205,9 @@ export class MetricsEndpoint {
     pause: number,
     addCost: (ms: number) => void,
   ): Promise<ResourceMetrics> {
-    if (pause > 0) await new Promise((resolve) => setTimeout(resolve, pause));
+    // unref: a pending pause must not hold a shutting-down process open.
+    if (pause > 0)
+      await new Promise((resolve) => setTimeout(resolve, pause).unref());
     const start = performance.now();
     const { resourceMetrics, errors } = await this.reader.collect({
       timeoutMillis: COLLECT_TIMEOUT_MS,
