@@ -9,6 +9,10 @@ const CANARIES = {
   otlpUser: 'canaryOtlpUser0b2e',
   otlpPassword: 'canaryOtlpPw9d4d',
   authorization: 'canaryBearerToken6e1f',
+  tokenSecret: 'canaryTokenSecret3a8c',
+  healthToken: 'canaryHealthToken77d0',
+  s3User: 'canaryS3User4c2b',
+  s3Password: 'canaryS3Pw8e5a',
 };
 /** Above both adapters' default body limits (Express 100 KB, Fastify 1 MiB). */
 const OVERSIZED_BYTES = 3 * 1024 * 1024;
@@ -33,6 +37,10 @@ describe.each(ADAPTERS)('demo secrets and hostile input on %s', (adapter) => {
       OTEL_TRACES_EXPORTER: 'otlp',
       OTEL_EXPORTER_OTLP_ENDPOINT: `http://${CANARIES.otlpUser}:${CANARIES.otlpPassword}@127.0.0.1:${otlpPort}`,
       OTEL_BSP_SCHEDULE_DELAY: '200',
+      DEMO_TOKEN_SECRET: CANARIES.tokenSecret,
+      HEALTH_TOKEN: CANARIES.healthToken,
+      S3_BUCKET: 'prs-demo',
+      S3_ENDPOINT: `http://${CANARIES.s3User}:${CANARIES.s3Password}@127.0.0.1:${otlpPort}`,
     }));
   }, 120_000);
   afterAll(() => app?.stop());
@@ -83,12 +91,17 @@ describe.each(ADAPTERS)('demo secrets and hostile input on %s', (adapter) => {
     expect(noisy).toEqual([]);
   });
 
-  it('prints none of the 5 canaries (Redis, database and OTLP passwords, OTLP user, bearer token) on any line of stdout or stderr', async () => {
+  it('prints none of the 9 canaries (Redis, database, OTLP and S3 passwords, OTLP and S3 users, bearer token, token secret, health token) on any line of stdout or stderr', async () => {
     const res = await login(
       JSON.stringify({ username: 'nobody', password: 'wrong-password' }),
       { authorization: `Bearer ${CANARIES.authorization}` },
     );
     expect(res.status).toBe(401);
+    // The full health report runs every check, the S3 one against its refused endpoint.
+    const health = await fetch(app.url('/api/health/'), {
+      headers: { authorization: `Bearer ${CANARIES.healthToken}` },
+    });
+    expect(health.status).toBe(503);
     // The failed OTLP export (and its endpoint) is logged once spans are batched out.
     await eventually(
       () => /Exporting spans to \S+ failed/.test(app.output()),
