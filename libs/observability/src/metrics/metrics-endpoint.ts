@@ -18,11 +18,11 @@ const COLLECT_TIMEOUT_MS = 5_000;
 export interface ScrapeLimits {
   /** Scrapes waiting for a collection beyond which a scrape gets 503 + `Retry-After`. @default 64 */
   maxWaiting: number;
-  /** Scrapes sharing one collection from which the next waits {@link crowdGapMs}. @default 4 */
+  /** Scrapes sharing one collection from which the next waits `crowdGapMs`. @default 4 */
   crowd: number;
   /** After a crowded collection, the next starts no sooner than this many ms after it. @default 1000 */
   crowdGapMs: number;
-  /** ... nor sooner than this many times the previous one's cost after it. @default 3 */
+  /** A new collection starts no sooner than this many times the previous one's cost after it. @default 3 */
   pauseFactor: number;
   /** Upper bound of the pause, in ms. @default 1000 */
   maxPauseMs: number;
@@ -59,9 +59,10 @@ const ANSWERS_PER_TURN = 8;
  * 500, never a 200 carrying an error string.
  *
  * At most one collection runs at a time: concurrent scrapes share it (each format is
- * serialized once), a new one starts only after a pause proportional to the previous one's
- * cost, so looping scrapers cannot take more than about a quarter of the event loop, and
- * past {@link ScrapeLimits.maxWaiting} waiting scrapes a scrape is answered 503 at once.
+ * serialized once, the answers go out a few per event-loop turn). A new one starts only
+ * after a pause of 3x the previous one's cost, or 1 s after one shared by a crowd, so
+ * looping scrapers cannot monopolize the event loop; past {@link ScrapeLimits.maxWaiting}
+ * waiting scrapes a scrape is answered 503 with `Retry-After` at once.
  */
 export class MetricsEndpoint {
   private readonly authorized: (header: string | undefined) => boolean;
