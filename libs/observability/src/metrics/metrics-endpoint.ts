@@ -49,8 +49,12 @@ interface Collection {
   end: number;
 }
 
-/** Scrapes answered per event-loop turn, so a crowd's answers do not stall the app's requests. */
-const ANSWERS_PER_TURN = 8;
+/**
+ * A crowd is answered in batches of this many scrapes, {@link BATCH_SPACING_MS} apart, so
+ * neither its answers nor the requests its clients send next stall the app's requests.
+ */
+const ANSWERS_PER_BATCH = 8;
+const BATCH_SPACING_MS = 5;
 
 /**
  * Answers Prometheus scrapes: collects from the SDK's pull reader and writes OpenMetrics
@@ -59,7 +63,7 @@ const ANSWERS_PER_TURN = 8;
  * 500, never a 200 carrying an error string.
  *
  * At most one collection runs at a time: concurrent scrapes share it (each format is
- * serialized once, the answers go out a few per event-loop turn). A new one starts only
+ * serialized once, a crowd is answered in small batches a few ms apart). A new one starts only
  * after a pause of 3x the previous one's cost, or 1 s after one shared by a crowd, so
  * looping scrapers cannot monopolize the event loop; past {@link ScrapeLimits.maxWaiting}
  * waiting scrapes a scrape is answered 503 with `Retry-After` at once.
@@ -149,9 +153,11 @@ export class MetricsEndpoint {
   private async body(format: ExpositionFormat): Promise<Buffer> {
     const collection = this.collection();
     const metrics = await collection.metrics;
-    const turn = collection.served++;
-    for (let i = 0; i < Math.floor(turn / ANSWERS_PER_TURN); i++)
-      await new Promise((resolve) => setImmediate(resolve));
+    const batch = Math.floor(collection.served++ / ANSWERS_PER_BATCH);
+    if (batch > 0)
+      await new Promise((resolve) =>
+        setTimeout(resolve, batch * BATCH_SPACING_MS),
+      );
     const cached = collection.bodies[format];
     if (cached) return cached;
     const start = performance.now();
