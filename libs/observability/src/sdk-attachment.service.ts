@@ -19,7 +19,9 @@ export class SdkAttachment implements OnApplicationShutdown {
   private readonly logger = new Logger('Observability');
 
   constructor(@Inject(OBSERVABILITY_SDK) private readonly sdk: RunningSdk) {
-    sdk.reporter.setSink((message) => this.logger.warn(message));
+    sdk.reporter.setSink((message, level) =>
+      level === 'log' ? this.logger.log(message) : this.logger.warn(message),
+    );
     const tracing = sdk.options.traces.exporter !== 'none';
     for (const module of findUninstrumentedModules(
       sdk.options.instrumentations,

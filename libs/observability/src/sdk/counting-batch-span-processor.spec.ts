@@ -72,7 +72,10 @@ describe('createCountingBatchSpanProcessor', () => {
   it('final flush waits for the export in flight, then sends the 8 queued spans in 1 export: 10 of 10 sent through a one-at-a-time exporter, summary "10 spans sent, 0 lost"', async () => {
     const warnings: string[] = [];
     const reporter = new DiagnosticReporter();
-    reporter.setSink((message) => warnings.push(message));
+    // A report that lost nothing is information, not a warning.
+    reporter.setSink((message, level = 'warn') =>
+      warnings.push(`${level}: ${message}`),
+    );
     const exporter = new SlowLimitedExporter(30);
     const processor = createCountingBatchSpanProcessor(
       {
@@ -94,14 +97,17 @@ describe('createCountingBatchSpanProcessor', () => {
     expect(exporter.accepted).toBe(10);
     expect(exporter.calls).toBe(2);
     expect(warnings).toEqual([
-      'Telemetry flushed at shutdown: 10 spans sent, 0 lost',
+      'log: Telemetry flushed at shutdown: 10 spans sent, 0 lost',
     ]);
   });
 
   it('gives up at the shutdown deadline and counts what it lost: 4 spans, a 10 s exporter, a 200 ms deadline: "0 spans sent, 4 lost"', async () => {
     const warnings: string[] = [];
     const reporter = new DiagnosticReporter();
-    reporter.setSink((message) => warnings.push(message));
+    // A report that lost nothing is information, not a warning.
+    reporter.setSink((message, level = 'warn') =>
+      warnings.push(`${level}: ${message}`),
+    );
     const stats = newStats();
     const exporter = new SlowLimitedExporter(10_000);
     const processor = createCountingBatchSpanProcessor(
@@ -123,7 +129,7 @@ describe('createCountingBatchSpanProcessor', () => {
     await provider.shutdown();
     expect(Date.now() - started).toBeLessThan(2_000);
     expect(warnings).toEqual([
-      'Telemetry flushed at shutdown: 0 spans sent, 4 lost (the exporter did not finish within 200 ms)',
+      'warn: Telemetry flushed at shutdown: 0 spans sent, 4 lost (the exporter did not finish within 200 ms)',
     ]);
   });
 
@@ -136,7 +142,10 @@ describe('createCountingBatchSpanProcessor', () => {
     };
     const warnings: string[] = [];
     const reporter = new DiagnosticReporter();
-    reporter.setSink((message) => warnings.push(message));
+    // A report that lost nothing is information, not a warning.
+    reporter.setSink((message, level = 'warn') =>
+      warnings.push(`${level}: ${message}`),
+    );
     const exporter = new HeldExporter();
     const processor = createCountingBatchSpanProcessor(
       {
@@ -159,13 +168,13 @@ describe('createCountingBatchSpanProcessor', () => {
     // would stay 0 while spans are lost.
     expect(stats.spansDropped).toBeGreaterThan(0);
     expect(warnings).toEqual([
-      'The span export queue is full (the exporter is down or too slow); new spans are dropped',
+      'warn: The span export queue is full (the exporter is down or too slow); new spans are dropped',
     ]);
     exporter.release();
     await provider.shutdown();
     expect(warnings[1]).toBe(
       // The 4 queued behind the released batch; the 2 dropped on the full queue are counted above.
-      'Telemetry flushed at shutdown: 4 spans sent, 0 lost',
+      'log: Telemetry flushed at shutdown: 4 spans sent, 0 lost',
     );
   });
 });

@@ -122,10 +122,9 @@ class CountingBatchSpanProcessor extends BatchSpanProcessor {
       : lost > 0
         ? ' (their export failed)'
         : '';
-    this.reporter.warn(
-      'shutdown-flush',
-      `Telemetry flushed at shutdown: ${sent} spans sent, ${lost} lost${why}`,
-    );
+    const summary = `Telemetry flushed at shutdown: ${sent} spans sent, ${lost} lost${why}`;
+    if (lost > 0) this.reporter.warn('shutdown-flush', summary);
+    else this.reporter.log(summary);
   }
 }
 

@@ -14,7 +14,10 @@ export interface TelemetryStats {
 }
 
 /** Where diagnostic warnings go; the module points it at the app's logger. */
-export type WarningSink = (message: string) => void;
+export type WarningSink = (message: string, level?: DiagnosticLevel) => void;
+
+/** A diagnostic is a warning (something was lost or failed) or a plain report. */
+export type DiagnosticLevel = 'warn' | 'log';
 
 const CREDENTIALS_IN_URL = /\/\/[^/\s:@]+:[^/\s@]+@/g;
 const storage = requestStorage();
@@ -76,6 +79,11 @@ export class DiagnosticReporter {
   private sink: WarningSink = (message) =>
     process.stderr.write(`[observability] ${message}\n`);
 
+  /** Reports `message` as information (nothing failed), not rate-limited. */
+  log(message: string): void {
+    this.write(message, 'log');
+  }
+
   constructor(private readonly intervalMs = 60_000) {}
 
   /** Sends later warnings to `sink`. */
@@ -92,11 +100,17 @@ export class DiagnosticReporter {
     if (this.lastReported.size >= 100) this.lastReported.clear();
     this.lastReported.set(cause, now);
     const detail = error instanceof Error ? `: ${error.message}` : '';
-    const line = `${message}${detail}`.replace(CREDENTIALS_IN_URL, '//***@');
+    this.write(`${message}${detail}`, 'warn');
+  }
+
+  private write(message: string, level: DiagnosticLevel): void {
+    const line = message.replace(CREDENTIALS_IN_URL, '//***@');
     try {
       // Outside any request: the export that failed may run in the context of the request
       // whose span ended last, and its trace and correlation ids do not describe the SDK.
-      storage.exit(() => context.with(ROOT_CONTEXT, () => this.sink(line)));
+      storage.exit(() =>
+        context.with(ROOT_CONTEXT, () => this.sink(line, level)),
+      );
     } catch {
       // A broken logger must not turn a telemetry warning into an application failure.
     }
