@@ -11,7 +11,8 @@ import {
   type MetricData,
   MetricReader,
 } from '@opentelemetry/sdk-metrics';
-import { exemplarsOf, MetricTallies } from './metric-tallies';
+import { MetricTallies } from './metric-tallies';
+import { exemplarsOf } from './tally-points';
 
 class PullReader extends MetricReader {
   protected onForceFlush(): Promise<void> {

@@ -14,10 +14,8 @@ import {
   MetricReader,
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
-import {
-  type HistogramPointWithExemplars,
-  MetricTallies,
-} from '../core/metric-tallies';
+import { MetricTallies } from '../core/metric-tallies';
+import { type HistogramPointWithExemplars } from '../core/tally-points';
 import {
   EXPOSITION_CONTENT_TYPES,
   negotiateExposition,

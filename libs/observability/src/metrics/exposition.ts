@@ -7,7 +7,7 @@ import {
   type MetricData,
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
-import { exemplarsOf, type TallyExemplar } from '../core/metric-tallies';
+import { exemplarsOf, type TallyExemplar } from '../core/tally-points';
 
 /**
  * `text`: Prometheus text format 0.0.4, what any scraper reads. `openmetrics`: OpenMetrics

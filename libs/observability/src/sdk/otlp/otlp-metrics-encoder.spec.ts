@@ -20,10 +20,8 @@ import {
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
 import { otlpServiceTypes } from '../../../../../test/support/otlp-common';
-import {
-  type HistogramPointWithExemplars,
-  MetricTallies,
-} from '../../core/metric-tallies';
+import { MetricTallies } from '../../core/metric-tallies';
+import { type HistogramPointWithExemplars } from '../../core/tally-points';
 import {
   encodeMetricsJson,
   encodeMetricsProtobuf,

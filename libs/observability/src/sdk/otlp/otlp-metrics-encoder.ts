@@ -16,7 +16,7 @@ import {
   type ResourceMetrics,
   type ScopeMetrics,
 } from '@opentelemetry/sdk-metrics';
-import { exemplarsOf, type TallyExemplar } from '../../core/metric-tallies';
+import { exemplarsOf, type TallyExemplar } from '../../core/tally-points';
 import { type OtlpMessage, writeMetricsRequest } from './otlp-metrics-schema';
 import { ProtobufWriter } from './protobuf-writer';
 
