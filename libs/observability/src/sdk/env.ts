@@ -80,6 +80,11 @@ export function parseIntegerEnv(
 // RFC 9110 token characters: what a header name may contain.
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
+/** Whether `name` is a valid HTTP header name. */
+export function isHeaderName(name: string): boolean {
+  return HEADER_NAME.test(name);
+}
+
 /**
  * Headers from an `OTEL_EXPORTER_OTLP_HEADERS`-style variable: W3C-baggage-like
  * `key=value` pairs separated by commas, values percent-decoded. A malformed entry is a
@@ -106,7 +111,7 @@ export function parseHeadersEnv(
       value = undefined;
     }
     if (
-      !HEADER_NAME.test(key) ||
+      !isHeaderName(key) ||
       value === undefined ||
       value === '' ||
       /[\r\n\0]/.test(value)

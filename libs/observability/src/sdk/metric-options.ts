@@ -1,12 +1,6 @@
 import type { ConfigProblem } from '../core/observability-config.error';
-import {
-  type Env,
-  isHttpUrl,
-  nonEmpty,
-  parseHeadersEnv,
-  parseIntegerEnv,
-} from './env';
-import type { OtlpProtocol } from './trace-options';
+import { type Env, isHeaderName, nonEmpty } from './env';
+import { type OtlpProtocol, resolveOtlpTarget } from './otlp-target';
 
 /** Where metrics go: pulled from `/metrics`, pushed over OTLP/HTTP, printed, or nowhere. */
 export type MetricsExporterName = 'prometheus' | 'otlp' | 'console' | 'none';
@@ -87,10 +81,6 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 const MIN_INTERVAL_MS = 100;
 /** A day: beyond it a setting in seconds was most likely meant. */
 const MAX_INTERVAL_MS = 86_400_000;
-/** The longest OTLP request deadline accepted from `OTEL_EXPORTER_OTLP_*TIMEOUT`. */
-const MAX_REQUEST_TIMEOUT_MS = 600_000;
-// RFC 7230 token characters for a header name.
-const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 /** Applies option > `OTEL_*` > default for the metrics section, collecting problems. */
 export function resolveMetricsExportOptions(
@@ -129,39 +119,13 @@ export function resolveMetricsExportOptions(
   }
 
   const otlp = options.otlp ?? {};
-  const base = nonEmpty(env.OTEL_EXPORTER_OTLP_ENDPOINT);
-  const endpoint =
-    otlp.endpoint ??
-    nonEmpty(env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT) ??
-    (base === undefined
-      ? undefined
-      : `${base.replace(/\/+$/, '')}/v1/metrics`) ??
-    'http://localhost:4318/v1/metrics';
-  if (!isHttpUrl(endpoint))
-    problems.push({
-      path:
-        otlp.endpoint !== undefined
-          ? 'metrics.otlp.endpoint'
-          : env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT !== undefined
-            ? 'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT'
-            : 'OTEL_EXPORTER_OTLP_ENDPOINT',
-      message: `must be an http(s) URL (got ${JSON.stringify(endpoint)})`,
-    });
-  const protocol =
-    otlp.protocol ??
-    nonEmpty(env.OTEL_EXPORTER_OTLP_METRICS_PROTOCOL) ??
-    nonEmpty(env.OTEL_EXPORTER_OTLP_PROTOCOL) ??
-    'http/protobuf';
-  if (protocol !== 'http/protobuf' && protocol !== 'http/json')
-    problems.push({
-      path:
-        otlp.protocol !== undefined
-          ? 'metrics.otlp.protocol'
-          : env.OTEL_EXPORTER_OTLP_METRICS_PROTOCOL !== undefined
-            ? 'OTEL_EXPORTER_OTLP_METRICS_PROTOCOL'
-            : 'OTEL_EXPORTER_OTLP_PROTOCOL',
-      message: `must be http/protobuf or http/json (got ${JSON.stringify(protocol)})`,
-    });
+  const target = resolveOtlpTarget(
+    'metrics',
+    otlp,
+    'metrics.otlp',
+    env,
+    problems,
+  );
   const temporality =
     otlp.temporality ??
     nonEmpty(
@@ -176,25 +140,6 @@ export function resolveMetricsExportOptions(
           : 'OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE',
       message: `must be one of ${TEMPORALITIES.join(', ')} (got ${JSON.stringify(temporality)})`,
     });
-  const envHeaders = {
-    ...parseHeadersEnv(env, 'OTEL_EXPORTER_OTLP_HEADERS', problems),
-    ...parseHeadersEnv(env, 'OTEL_EXPORTER_OTLP_METRICS_HEADERS', problems),
-  };
-  const requestTimeout =
-    parseIntegerEnv(
-      env,
-      'OTEL_EXPORTER_OTLP_METRICS_TIMEOUT',
-      1,
-      MAX_REQUEST_TIMEOUT_MS,
-      problems,
-    ) ??
-    parseIntegerEnv(
-      env,
-      'OTEL_EXPORTER_OTLP_TIMEOUT',
-      1,
-      MAX_REQUEST_TIMEOUT_MS,
-      problems,
-    );
   const headers = otlp.headers ?? {};
   if (typeof headers !== 'object' || headers === null) {
     problems.push({
@@ -205,7 +150,7 @@ export function resolveMetricsExportOptions(
     for (const [name, value] of Object.entries(headers)) {
       // The value is never shown: headers carry tokens.
       if (
-        !HEADER_NAME.test(name) ||
+        !isHeaderName(name) ||
         typeof value !== 'string' ||
         /[\r\n]/.test(value)
       )
@@ -224,15 +169,18 @@ export function resolveMetricsExportOptions(
     exportIntervalMillis,
     exportTimeoutMillis: readerTimeout,
     otlp: {
-      endpoint,
-      protocol: protocol as OtlpProtocol,
+      endpoint: target.endpoint,
+      protocol: target.protocol,
       headers: {
-        ...envHeaders,
+        ...target.headers,
         ...(typeof headers === 'object' && headers !== null ? headers : {}),
       },
       temporality: temporality as MetricsTemporality,
       // Beyond the reader's deadline the push is abandoned anyway, uncounted.
-      timeoutMillis: Math.min(requestTimeout ?? readerTimeout, readerTimeout),
+      timeoutMillis: Math.min(
+        target.timeoutMillis ?? readerTimeout,
+        readerTimeout,
+      ),
     },
   };
 }

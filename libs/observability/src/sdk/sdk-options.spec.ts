@@ -145,8 +145,8 @@ describe('resolveSdkOptions precedence: option > OTEL_* > default', () => {
         '  - OTEL_BSP_SCHEDULE_DELAY: must be a whole number from 0 to 600000 (got "soon")\n' +
         '  - OTEL_BSP_EXPORT_TIMEOUT: must be a whole number from 1 to 600000 (got "0")\n' +
         '  - OTEL_BSP_MAX_EXPORT_BATCH_SIZE: must not exceed the queue size (OTEL_BSP_MAX_QUEUE_SIZE, 10; got 20)\n' +
-        `  - OTEL_EXPORTER_OTLP_METRICS_HEADERS: entry 1 malformed: ${malformed}\n` +
-        '  - OTEL_EXPORTER_OTLP_METRICS_TIMEOUT: must be a whole number from 1 to 600000 (got "-1")',
+        '  - OTEL_EXPORTER_OTLP_METRICS_TIMEOUT: must be a whole number from 1 to 600000 (got "-1")\n' +
+        `  - OTEL_EXPORTER_OTLP_METRICS_HEADERS: entry 1 malformed: ${malformed}`,
     );
     expect(attempt).not.toThrow(/secret/);
   });

@@ -4,12 +4,12 @@ import {
   isHttpUrl,
   nonEmpty,
   parseBooleanEnv,
-  parseHeadersEnv,
   parseIntegerEnv,
 } from './env';
 
-/** OTLP encodings over HTTP (gRPC is not bundled). */
-export type OtlpProtocol = 'http/protobuf' | 'http/json';
+import { type OtlpProtocol, resolveOtlpTarget } from './otlp-target';
+
+export type { OtlpProtocol } from './otlp-target';
 
 /**
  * What a server span does with the caller's `traceparent`: `trust` continues the
@@ -98,6 +98,8 @@ export interface ResolvedTraceOptions {
 
 /** Bounds of the `OTEL_*` numbers: a timeout beyond ten minutes was most likely meant in seconds. */
 const MAX_TIMEOUT_MS = 600_000;
+/** One OTLP request's deadline unless a variable sets it. */
+const DEFAULT_TIMEOUT_MS = 10_000;
 const MAX_QUEUE_SIZE = 1_000_000;
 const POLICIES: readonly IncomingContextPolicy[] = ['trust', 'distrust'];
 
@@ -135,38 +137,7 @@ export function resolveTraceOptions(
       message: `must be one of ${EXPORTERS.join(', ')} (got ${JSON.stringify(exporter)})`,
     });
   }
-  const base = nonEmpty(env.OTEL_EXPORTER_OTLP_ENDPOINT);
-  const endpoint =
-    options.endpoint ??
-    nonEmpty(env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) ??
-    (base === undefined
-      ? undefined
-      : `${base.replace(/\/+$/, '')}/v1/traces`) ??
-    'http://localhost:4318/v1/traces';
-  checkUrl(
-    endpoint,
-    options.endpoint !== undefined
-      ? 'traces.endpoint'
-      : 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
-    problems,
-  );
-
-  const protocol =
-    options.protocol ??
-    nonEmpty(env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL) ??
-    nonEmpty(env.OTEL_EXPORTER_OTLP_PROTOCOL) ??
-    'http/protobuf';
-  if (protocol !== 'http/protobuf' && protocol !== 'http/json') {
-    problems.push({
-      path:
-        options.protocol !== undefined
-          ? 'traces.protocol'
-          : env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL !== undefined
-            ? 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL'
-            : 'OTEL_EXPORTER_OTLP_PROTOCOL',
-      message: `must be http/protobuf or http/json (got ${JSON.stringify(protocol)})`,
-    });
-  }
+  const otlp = resolveOtlpTarget('traces', options, 'traces', env, problems);
   const jaegerEndpoint =
     options.jaeger?.endpoint ??
     nonEmpty(env.OTEL_EXPORTER_JAEGER_ENDPOINT) ??
@@ -197,8 +168,8 @@ export function resolveTraceOptions(
 
   return {
     exporter: exporter as TracesExporterName,
-    endpoint,
-    protocol: protocol as OtlpProtocol,
+    endpoint: otlp.endpoint,
+    protocol: otlp.protocol,
     jaeger: { endpoint: jaegerEndpoint, agentHost, agentPort },
     sampler: resolveSampler(options.sampleRatio, env, problems),
     incomingContext: resolveIncomingContext(
@@ -206,26 +177,8 @@ export function resolveTraceOptions(
       env,
       problems,
     ),
-    timeoutMillis:
-      parseIntegerEnv(
-        env,
-        'OTEL_EXPORTER_OTLP_TRACES_TIMEOUT',
-        1,
-        MAX_TIMEOUT_MS,
-        problems,
-      ) ??
-      parseIntegerEnv(
-        env,
-        'OTEL_EXPORTER_OTLP_TIMEOUT',
-        1,
-        MAX_TIMEOUT_MS,
-        problems,
-      ) ??
-      10_000,
-    headers: {
-      ...parseHeadersEnv(env, 'OTEL_EXPORTER_OTLP_HEADERS', problems),
-      ...parseHeadersEnv(env, 'OTEL_EXPORTER_OTLP_TRACES_HEADERS', problems),
-    },
+    timeoutMillis: otlp.timeoutMillis ?? DEFAULT_TIMEOUT_MS,
+    headers: otlp.headers,
     batch: resolveBatch(env, problems),
     rawStatements:
       options.rawStatements ??
