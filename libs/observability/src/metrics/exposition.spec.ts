@@ -16,11 +16,11 @@ import {
 } from '@opentelemetry/sdk-metrics';
 import { MetricTallies } from '../core/metric-tallies';
 import { type HistogramPointWithExemplars } from '../core/tally-points';
+import { writeExposition } from './exposition';
 import {
   EXPOSITION_CONTENT_TYPES,
   negotiateExposition,
-  writeExposition,
-} from './exposition';
+} from './exposition-format';
 
 class PullReader extends MetricReader {
   protected onForceFlush(): Promise<void> {

@@ -5,12 +5,12 @@ import type { RateLimitedLogger } from '../core/rate-limited-logger';
 import { messages } from '../core/messages';
 import type { MetricsAuthOptions } from './metrics-options.interface';
 import { authChallenge, createAuthorizationCheck } from './metrics-auth';
+import { writeExposition } from './exposition';
 import {
   EXPOSITION_CONTENT_TYPES,
   type ExpositionFormat,
   negotiateExposition,
-  writeExposition,
-} from './exposition';
+} from './exposition-format';
 
 const COLLECT_TIMEOUT_MS = 5_000;
 
