@@ -51,6 +51,12 @@ import {
  */
 
 /** startDemo() runs the demo as OTEL_SERVICE_NAME=prs-backend, as deploy/ does. */
+/**
+ * Span and metric time one request at slightly different points; on a loaded box (the
+ * whole suite running) they were seen 2.2 ms apart, so the span's duration may pass the
+ * exemplar's bucket by this much.
+ */
+const SPAN_SLACK_S = 0.005;
 const DEMO_SERVICE = 'prs-backend';
 /** The alert this test fires: 5xx responses above 0.1/s on an instance. */
 const ALERT = 'HighErrorRate';
@@ -573,11 +579,11 @@ describe('live stack: demo → Prometheus → Alertmanager → webhook; dashboar
       const value = Number(exemplar.value);
       expect(value).toBeGreaterThan(lower);
       expect(value).toBeLessThanOrEqual(upper);
-      // Span and metric are timed at slightly different points: 2 ms of slack on the bucket.
+      // Span and metric are timed at slightly different points: SPAN_SLACK_S on the bucket.
       const seconds =
         Number(span.endTimeUnixNano - span.startTimeUnixNano) / 1e9;
-      expect(seconds).toBeGreaterThan(lower - 0.002);
-      expect(seconds).toBeLessThanOrEqual(upper + 0.002);
+      expect(seconds).toBeGreaterThan(lower - SPAN_SLACK_S);
+      expect(seconds).toBeLessThanOrEqual(upper + SPAN_SLACK_S);
     }
   });
 
