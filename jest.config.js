@@ -4,6 +4,19 @@ const moduleNameMapper = {
   '^@prs/nestjs-observability$': '<rootDir>/libs/observability/src/index.ts',
 };
 
+// Specs whose outcome does not depend on the Node runtime or the Nest major running Jest:
+// they check files (rules with promtool and Alertmanager, dashboards, compose, the API
+// report, the import tiers) or run npm scripts, which use the pinned Node 24 whatever runs
+// Jest (the fresh checkout). CI runs them once, in the README's `npm test` (Node 24, Nest 11),
+// and leaves them out of its other runtime rows, which set PRS_TEST_SCOPE=matrix.
+const RUNTIME_INDEPENDENT = [
+  '<rootDir>/test/deploy/',
+  '<rootDir>/test/api-report\\.',
+  '<rootDir>/test/dependency-tiers\\.',
+  '<rootDir>/test/demo-fresh-checkout\\.',
+];
+const matrixRow = process.env.PRS_TEST_SCOPE === 'matrix';
+
 module.exports = {
   // Global only: Jest ignores testTimeout inside `projects`.
   testTimeout: 120000,
@@ -29,6 +42,10 @@ module.exports = {
       transform: { '^.+\\.ts$': tsJest },
       moduleNameMapper,
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      testPathIgnorePatterns: [
+        '/node_modules/',
+        ...(matrixRow ? RUNTIME_INDEPENDENT : []),
+      ],
     },
   ],
 };
