@@ -5,6 +5,10 @@ import {
   type RunningFixture,
 } from './support/fixture-process';
 import { scrape, valueOf } from './support/exposition';
+import {
+  startOtlpReceiver,
+  type OtlpReceiver,
+} from './support/trace-receivers';
 
 const REQUESTS = 'prs_http_requests_total';
 const DURATION = 'prs_http_request_duration_seconds';
@@ -45,11 +49,23 @@ describe.each(ADAPTERS)(
   'a request aborted during its body on %s',
   (adapter) => {
     let app: RunningFixture;
+    let receiver: OtlpReceiver;
 
     beforeAll(async () => {
-      app = await startFixture({ adapter });
+      receiver = await startOtlpReceiver();
+      app = await startFixture({
+        adapter,
+        env: {
+          OTEL_TRACES_EXPORTER: 'otlp',
+          OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: receiver.url,
+          OTEL_BSP_SCHEDULE_DELAY: '100',
+        },
+      });
     });
-    afterAll(() => app.stop());
+    afterAll(async () => {
+      await app?.stop();
+      await receiver?.close();
+    });
 
     it('is counted as 499 on its route, not as unmatched', async () => {
       await abortWhileSendingBody(app.port, '/api/items');
@@ -69,6 +85,15 @@ describe.each(ADAPTERS)(
       expect(
         valueOf(text, REQUESTS, { endpoint: 'unmatched' }),
       ).toBeUndefined();
+      // Its server span is named after the route too, and says it was abandoned.
+      const spans = await receiver.waitForSpans(
+        (all) => all.some((s) => s.kind === 'server'),
+        15_000,
+      );
+      const server = spans.filter((s) => s.kind === 'server');
+      expect(server.map((s) => s.name)).toEqual(['POST /api/items']);
+      expect(server[0]?.attributes['http.route']).toBe('/api/items');
+      expect(server[0]?.attributes['error.type']).toBe('aborted');
     });
 
     it('still counts a body aborted on an unknown path as unmatched', async () => {
