@@ -101,6 +101,11 @@ const exportWarnings = (app: RunningFixture) =>
 /** The failure kind a warning names: `Exporting spans to ... failed (<kind>); ...`. */
 const kindOf = (line: LogLine) =>
   / failed \((.+?)\); \d+ spans/.exec(line.message)?.[1];
+/** Keys of a line that would describe a request: ids of its trace, span, request or user. */
+const requestKeys = (line: LogLine): string[] =>
+  Object.keys(line).filter((key) =>
+    /trace|span|correlation|request|user|client_ip/i.test(key),
+  );
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe.each(ADAPTERS)('diagnostics on %s', (adapter) => {
@@ -169,6 +174,7 @@ describe.each(ADAPTERS)('diagnostics on %s', (adapter) => {
       );
       expect(line.trace_id).toBeUndefined();
       expect(line.correlation_id).toBeUndefined();
+      expect(requestKeys(line)).toEqual([]);
     }
     // The request lines of the same requests do carry them: the context was there to leak.
     expect(

@@ -418,6 +418,10 @@ describe('exemplars: OpenMetrics /metrics scraped by a real Prometheus, traces i
           true,
         );
         expect(om.body.match(/^# EOF$/gm)).toHaveLength(1);
+        // OpenMetrics has # UNIT lines; text 0.0.4 must not (checked below).
+        expect(om.body).toMatch(
+          /^# UNIT prs_http_request_duration_seconds seconds$/m,
+        );
         const withExemplars = om.body
           .split('\n')
           .filter((line) => line.includes(' # {'));

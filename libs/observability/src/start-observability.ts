@@ -107,7 +107,7 @@ export function startObservability(
     ...(tracingOn
       ? {
           sampler: createSampler(resolved.traces),
-          textMapPropagator: createPropagator(),
+          textMapPropagator: createPropagator(resolved.traces.propagators),
         }
       : {}),
     instrumentations,

@@ -19,9 +19,6 @@ export async function connectRedis(url: string): Promise<Redis> {
     connectTimeout: 2_000,
     commandTimeout: 1_000,
     retryStrategy: (attempt) => Math.min(attempt * 250, 2_000),
-    // CLIENT SETINFO needs Redis 7.2; older servers answer an error that would show up
-    // in prs_cache_operations_total{status="error"} on every connect.
-    disableClientInfo: true,
   });
   let lastError = '';
   client.on('error', (error: Error & { code?: string }) => {

@@ -94,7 +94,7 @@ export class HttpServerHook
     const finish = (request: ObservedRequest, states: unknown[]): void => {
       let route: string | undefined;
       try {
-        route = resolveRoute(request.req);
+        route = resolveRoute(request.req, request.res);
       } catch (error) {
         log.warn('http-route', messages.routeLookupFailed(), error);
       }

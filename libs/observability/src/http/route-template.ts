@@ -1,8 +1,13 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HttpAdapterHost } from '@nestjs/core';
+import { pathOf } from '../core/path-of';
+import { matchExpressRoute } from './express-route-match';
 
 /** Returns the matched route template of a finished request, or `undefined` when none matched. */
-export type RouteResolver = (req: IncomingMessage) => string | undefined;
+export type RouteResolver = (
+  req: IncomingMessage,
+  res: ServerResponse,
+) => string | undefined;
 
 const FASTIFY_REQUEST = Symbol('prs.observability.fastifyRequest');
 
@@ -59,15 +64,27 @@ export function createRouteResolver(
       return typeof url === 'string' ? url : undefined;
     };
   }
-  return (req) => {
+  return (req, res) => {
     const { route, baseUrl } = req as ExpressRequest;
     const path = route?.path;
-    if (typeof path !== 'string') return undefined;
-    // Nest 12 answers unknown paths under the global prefix from a catch-all route on a
-    // router mounted at the prefix (`router.all('*path')`): that is "no route", not a route.
-    if (baseUrl && MOUNTED_CATCH_ALL.test(path)) return undefined;
-    return (baseUrl ?? '') + path;
+    if (typeof path === 'string') return routed(baseUrl ?? '', path);
+    // Not dispatched to a route: ended before routing (aborted or rejected while the
+    // body was read), or no route matched (a finished 404, which needs no second walk).
+    if (res.writableFinished && res.statusCode === 404) return undefined;
+    const found = matchExpressRoute(
+      adapter.getInstance<unknown>(),
+      req.method ?? 'GET',
+      pathOf(req.url),
+    );
+    return found === undefined ? undefined : routed(found.baseUrl, found.path);
   };
+}
+
+// Nest 12 answers unknown paths under the global prefix from a catch-all route on a
+// router mounted at the prefix (`router.all('*path')`): that is "no route", not a route.
+function routed(baseUrl: string, path: string): string | undefined {
+  if (baseUrl && MOUNTED_CATCH_ALL.test(path)) return undefined;
+  return baseUrl + path;
 }
 
 /** A pattern that matches everything below its mount point: `*path`, `/{*path}`, `(.*)`. */

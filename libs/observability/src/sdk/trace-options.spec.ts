@@ -25,6 +25,7 @@ describe('resolveTraceOptions', () => {
         },
         sampler: { parentBased: true, ratio: 1 },
         incomingContext: 'trust',
+        propagators: ['jaeger', 'tracecontext', 'baggage'],
         timeoutMillis: 10_000,
         headers: {},
         batch: {

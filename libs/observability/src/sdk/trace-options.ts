@@ -8,6 +8,7 @@ import {
 } from './env';
 
 import { type OtlpProtocol, resolveOtlpTarget } from './otlp-target';
+import { type PropagatorName, resolvePropagators } from './propagator-options';
 
 export type { OtlpProtocol } from './otlp-target';
 
@@ -82,6 +83,8 @@ export interface ResolvedTraceOptions {
   };
   sampler: { parentBased: boolean; ratio: number };
   incomingContext: IncomingContextPolicy;
+  /** Trace context and baggage formats read and written (`OTEL_PROPAGATORS`). */
+  propagators: readonly PropagatorName[];
   /** One OTLP request's deadline (`OTEL_EXPORTER_OTLP_TRACES_TIMEOUT` / `OTEL_EXPORTER_OTLP_TIMEOUT`). */
   timeoutMillis: number;
   /** OTLP request headers (`OTEL_EXPORTER_OTLP_HEADERS`, then `OTEL_EXPORTER_OTLP_TRACES_HEADERS`). */
@@ -177,6 +180,7 @@ export function resolveTraceOptions(
       env,
       problems,
     ),
+    propagators: resolvePropagators(env, problems),
     timeoutMillis: otlp.timeoutMillis ?? DEFAULT_TIMEOUT_MS,
     headers: otlp.headers,
     batch: resolveBatch(env, problems),

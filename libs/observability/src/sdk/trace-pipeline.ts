@@ -23,6 +23,7 @@ import type { DiagnosticReporter, TelemetryStats } from './diagnostics';
 import { JaegerExtractPropagator } from './jaeger-extract.propagator';
 import { MonitoredSpanExporter } from './monitored-span-exporter';
 import { OtlpProtoSpanExporter } from './otlp/otlp-proto-span-exporter';
+import type { PropagatorName } from './propagator-options';
 import type { ResolvedTraceOptions } from './trace-options';
 
 /** ParentBased(TraceIdRatio), or the ratio alone when the sampler asked for no parent. */
@@ -38,18 +39,23 @@ export function createSampler(options: ResolvedTraceOptions): Sampler {
 }
 
 /**
- * W3C trace context and baggage in and out; Jaeger's `uber-trace-id` accepted on the way
- * in (from services still on Jaeger clients) but never sent. W3C wins when both arrive.
+ * The propagators `OTEL_PROPAGATORS` chose (by default all three): W3C trace context and
+ * baggage in and out; Jaeger's `uber-trace-id` accepted on the way in (from services
+ * still on Jaeger clients) but never sent. W3C wins when both arrive.
  */
-export function createPropagator(): TextMapPropagator {
+export function createPropagator(
+  names: readonly PropagatorName[],
+): TextMapPropagator {
   return new CompositePropagator({
-    propagators: [
-      new JaegerExtractPropagator(),
-      new W3CTraceContextPropagator(),
-      new W3CBaggagePropagator(),
-    ],
+    propagators: names.map((name) => PROPAGATORS[name]()),
   });
 }
+
+const PROPAGATORS: Record<PropagatorName, () => TextMapPropagator> = {
+  jaeger: () => new JaegerExtractPropagator(),
+  tracecontext: () => new W3CTraceContextPropagator(),
+  baggage: () => new W3CBaggagePropagator(),
+};
 
 /** The span processors for the chosen exporter; none when tracing is off. */
 export function createSpanProcessors(

@@ -1,4 +1,6 @@
 import { performance } from 'node:perf_hooks';
+import { context } from '@opentelemetry/api';
+import { suppressTracing } from '@opentelemetry/core';
 import {
   InstrumentationBase,
   InstrumentationNodeModuleDefinition,
@@ -20,9 +22,29 @@ interface RedisClass {
 }
 
 /**
+ * What ioredis sends by itself while a connection is being set up (status `connect`,
+ * before `ready`): AUTH or HELLO, SELECT, CLIENT SETNAME/SETINFO, READONLY and the INFO
+ * ready check. ioredis 6 lists the same names as its `HANDSHAKE_COMMANDS`.
+ */
+const HANDSHAKE = new Set([
+  'auth',
+  'hello',
+  'select',
+  'client',
+  'readonly',
+  'info',
+]);
+
+/**
  * Counts and times every ioredis command for `prs_cache_operations_total{command,status}`
  * and `prs_cache_operation_duration_seconds{command}`. Only the command name is read;
  * keys and values never leave the client.
+ *
+ * Not counted, and not traced: the connection handshake, which is the client's doing,
+ * not the app's cache traffic (Redis < 7.2 refuses ioredis' CLIENT SETINFO, which
+ * would read as two errors per connect). A command queued while the client was
+ * connecting reaches `sendCommand` a second time when ioredis replays its offline
+ * queue; it counts once, and the replay makes no second span.
  */
 export class IORedisMetricsInstrumentation extends InstrumentationBase {
   constructor(private readonly onCommand: (record: CacheRecord) => void) {
@@ -57,13 +79,21 @@ export class IORedisMetricsInstrumentation extends InstrumentationBase {
 
   private wrapSendCommand(original: SendCommand): SendCommand {
     const onCommand = this.onCommand;
+    const seen = new WeakSet<object>();
     return function sendCommand(this: unknown, command, ...rest) {
-      const start = performance.now();
-      const result = original.call(this, command, ...rest);
       const name =
         typeof command?.name === 'string'
           ? command.name.slice(0, 32).toLowerCase()
           : 'unknown';
+      const connecting = (this as { status?: unknown }).status === 'connect';
+      const replayed = typeof command === 'object' && seen.has(command);
+      if ((connecting && HANDSHAKE.has(name)) || replayed)
+        return context.with(suppressTracing(context.active()), () =>
+          original.call(this, command, ...rest),
+        );
+      if (typeof command === 'object' && command !== null) seen.add(command);
+      const start = performance.now();
+      const result = original.call(this, command, ...rest);
       const promise = command?.promise as Promise<unknown> | undefined;
       if (promise && typeof promise.then === 'function') {
         const report = (status: CacheRecord['status']) => {
