@@ -152,6 +152,9 @@ const RECORDING_RULES = [
   'prs:http_request_rate',
   'prs:http_request_duration_95th',
   'prs:database_query_rate',
+  // Fleet views over every instance of a job (docs/fleet.md).
+  'prs:fleet_http_error_ratio',
+  'prs:fleet_http_request_duration_95th',
 ];
 
 const ruleFiles = listFiles(RULES_DIR, '.yml');
@@ -251,7 +254,7 @@ describe('alert rules contract', () => {
     },
   );
 
-  it('contains the three recording rules of the guide, in a rule file', () => {
+  it('contains the three recording rules of the guide and the fleet rules, in a rule file', () => {
     const recording = readYaml<RuleFile>(RECORDING_FILE);
     const records = recording.groups.flatMap((group) =>
       group.rules.map((rule) => rule.record),
@@ -261,6 +264,11 @@ describe('alert rules contract', () => {
       .flatMap((group) => group.rules)
       .find((rule) => rule.record === 'prs:http_request_duration_95th');
     expect(p95?.expr).toMatch(/histogram_quantile\(0\.95, sum by \(le,/);
+    // A fleet view never keeps `instance`: it sums over instances first.
+    for (const rule of recording.groups.flatMap((group) => group.rules)) {
+      if (rule.record?.startsWith('prs:fleet_'))
+        expect(rule.expr).not.toContain('instance');
+    }
   });
 });
 
@@ -380,6 +388,20 @@ describe('rule unit tests have teeth', () => {
       'HighErrorRate',
       (rule) => {
         rule.expr = rule.expr.replace(/> 0\.1$/, '> 0.5');
+      },
+    ],
+    [
+      'HighErrorRate back to one alert per instance (no fleet sum)',
+      'HighErrorRate',
+      (rule) => {
+        rule.expr = rule.expr.replace('sum by (job)', 'sum by (job, instance)');
+      },
+    ],
+    [
+      'HighActiveUsers back to one alert per instance',
+      'HighActiveUsers',
+      (rule) => {
+        rule.expr = 'prs_active_users_total > 1000';
       },
     ],
     [

@@ -73,8 +73,10 @@ export {
 export type {
   ActiveUsersCountSource,
   ActiveUsersOptions,
+  RedisActiveUsersOptions,
   UserIdExtractor,
 } from './active-users/active-users-options.interface';
+export type { ActiveUsersRedisClient } from './active-users/redis-active-user-store';
 
 // Logging
 export { ObservabilityLogger } from './logging/observability-logger';

@@ -66,6 +66,7 @@ export function startObservability(
   const stats: TelemetryStats = {
     spansDropped: 0,
     spanExportFailures: 0,
+    activeUsersWriteFailures: 0,
     spansExported: 0,
     metricExportFailures: 0,
   };

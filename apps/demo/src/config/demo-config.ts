@@ -14,6 +14,11 @@ export interface DemoConfig {
   smtp: { host: string; port: number } | undefined;
   /** `S3_BUCKET` (+ `S3_ENDPOINT`, `S3_REGION`): the S3 health check, off when unset. */
   s3: { bucket: string; endpoint?: string; region: string } | undefined;
+  /**
+   * `PRS_ACTIVE_USERS_SOURCE`: `memory` (default) counts this process's users, `redis`
+   * counts every replica's in Redis (needs Redis); `PRS_ACTIVE_USERS_KEY_PREFIX` sets its keys.
+   */
+  activeUsers: { source: 'memory' | 'redis'; keyPrefix: string | undefined };
 }
 
 export const DEMO_CONFIG = 'DEMO:CONFIG';
@@ -29,6 +34,17 @@ export function readDemoConfig(
   const smtpHost = nonEmpty(env.SMTP_HOST);
   const bucket = nonEmpty(env.S3_BUCKET);
   const endpoint = nonEmpty(env.S3_ENDPOINT);
+  const source = (
+    nonEmpty(env.PRS_ACTIVE_USERS_SOURCE) ?? 'memory'
+  ).toLowerCase();
+  if (source !== 'memory' && source !== 'redis')
+    throw new Error(
+      `PRS_ACTIVE_USERS_SOURCE must be memory or redis (got ${JSON.stringify(source)})`,
+    );
+  if (source === 'redis' && redis.toLowerCase() === 'off')
+    throw new Error(
+      'PRS_ACTIVE_USERS_SOURCE=redis needs Redis, but REDIS_URL=off',
+    );
   return {
     databaseUrl: nonEmpty(env.DATABASE_URL) ?? DEFAULT_DATABASE_URL,
     redisUrl: redis.toLowerCase() === 'off' ? undefined : redis,
@@ -45,6 +61,10 @@ export function readDemoConfig(
           ...(endpoint ? { endpoint } : {}),
         }
       : undefined,
+    activeUsers: {
+      source,
+      keyPrefix: nonEmpty(env.PRS_ACTIVE_USERS_KEY_PREFIX),
+    },
   };
 }
 

@@ -50,5 +50,21 @@ export function observabilityOptions(
       },
     },
   };
-  return { businessEvents: { eventTypes: EVENT_TYPES }, health };
+  // PRS_ACTIVE_USERS_SOURCE=redis: replicas share one count (docs/fleet.md).
+  const activeUsers =
+    config.activeUsers.source === 'redis' && redis
+      ? {
+          redis: {
+            client: redis,
+            ...(config.activeUsers.keyPrefix
+              ? { keyPrefix: config.activeUsers.keyPrefix }
+              : {}),
+          },
+        }
+      : undefined;
+  return {
+    businessEvents: { eventTypes: EVENT_TYPES },
+    health,
+    ...(activeUsers ? { activeUsers } : {}),
+  };
 }

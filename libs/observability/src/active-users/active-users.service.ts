@@ -18,7 +18,12 @@ import {
   MAX_USER_ID_LENGTH,
   type ActiveUsersClock,
 } from './active-users.constants';
-import { CachedCountSource, type RefreshFailure } from './cached-count-source';
+import { CachedCountSource } from './cached-count-source';
+import {
+  RedisActiveUserStore,
+  type RedisWriteFailure,
+} from './redis-active-user-store';
+import { getRunningSdk } from '../sdk/running-sdk';
 
 /**
  * Feeds `prs_active_users_total`: distinct authenticated users seen in the last
@@ -30,7 +35,10 @@ import { CachedCountSource, type RefreshFailure } from './cached-count-source';
  * contexts too. A middleware would run before the guards that set `request.user`, and
  * a global interceptor would put RxJS on every request.
  *
- * Without a `source`, the gauge appears once `touch()` has been called: an app that
+ * With `activeUsers.redis`, `touch()` also adds the user to a HyperLogLog in Redis
+ * shared by every replica, and the gauge reports that fleet-wide count (docs/fleet.md).
+ *
+ * Without a `source` or `redis`, the gauge appears once `touch()` has been called: an app that
  * never tracks users reports no value rather than a misleading 0.
  *
  * @example
@@ -48,6 +56,7 @@ export class ActiveUsers implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly window: ActiveUserWindow;
   private readonly extractUserId: UserIdExtractor;
   private readonly cached: CachedCountSource | undefined;
+  private readonly store: RedisActiveUserStore | undefined;
   private readonly log = new RateLimitedLogger();
   private touched = false;
 
@@ -56,14 +65,33 @@ export class ActiveUsers implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(ACTIVE_USERS_OPTIONS) options: ResolvedActiveUsersOptions,
     @Inject(ACTIVE_USERS_CLOCK) clock: ActiveUsersClock,
   ) {
-    const { windowMs, maxTracked, extractUserId, source, sourceTimeoutMs } =
+    const { windowMs, maxTracked, extractUserId, redis, sourceTimeoutMs } =
       options;
     this.window = new ActiveUserWindow(windowMs, maxTracked, clock);
     this.extractUserId = extractUserId;
+    this.store =
+      redis &&
+      new RedisActiveUserStore({
+        client: redis.client,
+        keyPrefix: redis.keyPrefix ?? defaultKeyPrefix(),
+        windowMs,
+        timeoutMs: sourceTimeoutMs,
+        onWriteFailure: (reason, error) => this.redisWriteFailed(reason, error),
+      });
+    const store = this.store;
+    const source = store ? () => store.count() : options.source;
     this.cached =
       source &&
       new CachedCountSource(source, sourceTimeoutMs, (reason, error) =>
-        this.sourceFailed(reason, sourceTimeoutMs, error),
+        this.log.warn(
+          `active-users:source:${reason}`,
+          messages.activeUsersSourceFailed(
+            reason,
+            sourceTimeoutMs,
+            store ? 'Counting active users in Redis (PFCOUNT)' : undefined,
+          ),
+          error,
+        ),
       );
     // In the constructor, so an app's own `setActiveUsersSource()` in a hook wins.
     metrics.setSource(() => this.report());
@@ -75,9 +103,10 @@ export class ActiveUsers implements OnApplicationBootstrap, OnModuleDestroy {
       if (userId === null || userId === undefined) return;
       const id = String(userId);
       if (id === '') return;
-      this.window.touch(
-        id.length > MAX_USER_ID_LENGTH ? id.slice(0, MAX_USER_ID_LENGTH) : id,
-      );
+      const cut =
+        id.length > MAX_USER_ID_LENGTH ? id.slice(0, MAX_USER_ID_LENGTH) : id;
+      this.window.touch(cut);
+      this.store?.add(cut);
       this.touched = true;
     } catch (error) {
       this.log.warn(
@@ -114,8 +143,10 @@ export class ActiveUsers implements OnApplicationBootstrap, OnModuleDestroy {
     this.cached?.refresh();
   }
 
-  onModuleDestroy(): void {
+  /** Sends the users still buffered for Redis (bounded by `sourceTimeoutMs`). */
+  async onModuleDestroy(): Promise<void> {
     this.metrics.setSource(undefined);
+    await this.store?.close();
   }
 
   // Runs inside the gauge callback: it must neither throw nor wait.
@@ -133,15 +164,22 @@ export class ActiveUsers implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
-  private sourceFailed(
-    reason: RefreshFailure,
-    timeoutMs: number,
-    error: unknown,
-  ): void {
+  private redisWriteFailed(reason: RedisWriteFailure, error: unknown): void {
+    const stats = getRunningSdk()?.stats;
+    if (stats) stats.activeUsersWriteFailures++;
     this.log.warn(
-      `active-users:source:${reason}`,
-      messages.activeUsersSourceFailed(reason, timeoutMs),
+      `active-users:redis:${reason}`,
+      messages.activeUsersRedisWriteFailed(reason),
       error,
     );
   }
+}
+
+/** `prs:active_users:<service.name>`: replicas of one service share a count. */
+function defaultKeyPrefix(): string {
+  const service =
+    getRunningSdk()?.options.serviceName ??
+    process.env.OTEL_SERVICE_NAME ??
+    'unknown_service:node';
+  return `prs:active_users:${service.replace(/[{}\s]/g, '_')}`;
 }

@@ -1,6 +1,7 @@
 import type { ConfigProblem } from '../core/observability-config.error';
 import { OptionChecks } from '../core/option-checks';
 import type { ResolvedActiveUsersOptions } from './active-users-options.interface';
+import type { ActiveUsersRedisClient } from './redis-active-user-store';
 import {
   DEFAULT_ACTIVE_USERS_OPTIONS as D,
   defaultExtractUserId,
@@ -11,6 +12,7 @@ const KNOWN = [
   'maxTracked',
   'extractUserId',
   'source',
+  'redis',
   'sourceTimeoutMs',
 ];
 
@@ -43,11 +45,48 @@ export function resolveActiveUsersOptions(
   const maxTracked = integer('maxTracked', 1);
   const extractUserId = fn('extractUserId') ?? defaultExtractUserId;
   const source = fn('source');
+  const redis = resolveRedis(o.redis, c);
+  if (source !== undefined && o.redis !== undefined)
+    c.push('activeUsers.redis', 'cannot be combined with activeUsers.source');
   return {
     windowMs,
     maxTracked,
     extractUserId: extractUserId as ResolvedActiveUsersOptions['extractUserId'],
     source: source as ResolvedActiveUsersOptions['source'],
+    redis,
     sourceTimeoutMs: integer('sourceTimeoutMs', 1),
   };
+}
+
+/** `activeUsers.redis`: `{ client, keyPrefix? }`. */
+function resolveRedis(
+  value: unknown,
+  c: OptionChecks,
+): ResolvedActiveUsersOptions['redis'] {
+  const r = c.section(value, 'activeUsers.redis', ['client', 'keyPrefix']);
+  if (r === undefined) return undefined;
+  const client =
+    r.client === undefined
+      ? (c.push(
+          'activeUsers.redis.client',
+          "is required (the app's ioredis client)",
+        ),
+        undefined)
+      : c.client<ActiveUsersRedisClient>(
+          r.client,
+          'activeUsers.redis.client',
+          'an ioredis client (with pfadd(), pfcount() and pexpire())',
+          ['pfadd', 'pfcount', 'pexpire'],
+        );
+  const keyPrefix = c.optionalString(
+    r.keyPrefix,
+    'activeUsers.redis.keyPrefix',
+  );
+  if (keyPrefix !== undefined)
+    c.check(
+      keyPrefix.length <= 200 && !/[{}\s]/.test(keyPrefix),
+      'activeUsers.redis.keyPrefix',
+      `must be at most 200 characters without braces or spaces (got ${c.show(keyPrefix)})`,
+    );
+  return client && { client, keyPrefix };
 }

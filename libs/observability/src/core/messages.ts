@@ -14,15 +14,28 @@ export const messages = {
     `Add it to ObservabilityModule.forRoot({ businessEvents: { eventTypes } }) (declared: ${declared.join(', ')})`,
   activeUsersTouchFailed: (): string =>
     'Tracking an active user failed; the request was not affected. Check activeUsers.extractUserId',
-  activeUsersSourceFailed: (reason: string, timeoutMs: number): string =>
+  activeUsersSourceFailed: (
+    reason: string,
+    timeoutMs: number,
+    what = 'activeUsers.source',
+  ): string =>
     (reason === 'timeout'
-      ? `activeUsers.source did not answer within ${timeoutMs} ms (activeUsers.sourceTimeoutMs)`
+      ? `${what} did not answer within ${timeoutMs} ms (activeUsers.sourceTimeoutMs)`
       : reason === 'invalid'
-        ? 'activeUsers.source answered something other than a finite number >= 0'
+        ? `${what} answered something other than a finite number >= 0`
         : reason === 'saturated'
-          ? 'activeUsers.source is not called: earlier calls ignored their AbortSignal and are still pending'
-          : 'activeUsers.source failed') +
+          ? `${what} is not called: earlier calls ignored their AbortSignal and are still pending`
+          : `${what} failed`) +
     '; prs_active_users_total keeps reporting its last value',
+  activeUsersRedisWriteFailed: (reason: string): string =>
+    (reason === 'dropped'
+      ? 'Active users are arriving faster than Redis takes them; some were not recorded'
+      : reason === 'not-ready'
+        ? 'Active users were not recorded in Redis: the client is not connected'
+        : reason === 'timeout'
+          ? 'Recording active users in Redis did not finish within activeUsers.sourceTimeoutMs'
+          : 'Recording active users in Redis failed') +
+    '; the request was not affected, prs_active_users_total may undercount until they return',
   unsupportedNode: (found: string, required: string): string =>
     `@prs/nestjs-observability needs Node.js >= ${required} (22.15 or later, 24, 26); ` +
     `this process runs Node.js ${found.replace(/^v/, '')}. ` +

@@ -40,9 +40,13 @@ export class TelemetryMetrics implements OnApplicationShutdown {
     );
     const traces = Object.freeze({ signal: 'traces' });
     const pushedMetrics = Object.freeze({ signal: 'metrics' });
+    const activeUsers = Object.freeze({ signal: 'active_users' });
     failures.addCallback((result) => {
       result.observe(stats.spanExportFailures, traces);
       result.observe(stats.metricExportFailures, pushedMetrics);
+      // Written only with activeUsers.redis: reported once one failed.
+      if (stats.activeUsersWriteFailures > 0)
+        result.observe(stats.activeUsersWriteFailures, activeUsers);
     });
   }
 

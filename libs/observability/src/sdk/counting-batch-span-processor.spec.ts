@@ -63,6 +63,7 @@ function newStats(): TelemetryStats {
   return {
     spansDropped: 0,
     spanExportFailures: 0,
+    activeUsersWriteFailures: 0,
     spansExported: 0,
     metricExportFailures: 0,
   };
@@ -137,6 +138,7 @@ describe('createCountingBatchSpanProcessor', () => {
     const stats: TelemetryStats = {
       spansDropped: 0,
       spanExportFailures: 0,
+      activeUsersWriteFailures: 0,
       spansExported: 0,
       metricExportFailures: 0,
     };

@@ -11,6 +11,8 @@ export interface TelemetryStats {
   spansExported: number;
   /** Metric pushes that failed (refused, timed out, rejected). */
   metricExportFailures: number;
+  /** Writes of active users to Redis that failed, timed out or were dropped. */
+  activeUsersWriteFailures: number;
 }
 
 /** Where diagnostic warnings go; the module points it at the app's logger. */
