@@ -34,6 +34,7 @@ describe('resolveTraceOptions', () => {
           maxExportBatchSize: 512,
         },
         rawStatements: false,
+        tailSampling: false,
       },
     });
   });
