@@ -14,6 +14,8 @@ export interface DemoConfig {
   smtp: { host: string; port: number } | undefined;
   /** `S3_BUCKET` (+ `S3_ENDPOINT`, `S3_REGION`): the S3 health check, off when unset. */
   s3: { bucket: string; endpoint?: string; region: string } | undefined;
+  /** `HEALTH_DRAIN_DELAY_MS`: `health.drainDelayMs` (the SDK's default, 0, when unset). */
+  drainDelayMs: number | undefined;
 }
 
 export const DEMO_CONFIG = 'DEMO:CONFIG';
@@ -45,6 +47,10 @@ export function readDemoConfig(
           ...(endpoint ? { endpoint } : {}),
         }
       : undefined,
+    drainDelayMs:
+      nonEmpty(env.HEALTH_DRAIN_DELAY_MS) === undefined
+        ? undefined
+        : Number(env.HEALTH_DRAIN_DELAY_MS),
   };
 }
 
