@@ -10,12 +10,16 @@ export const GATEWAY_CONFIG = path.join(K8S_DIR, 'otel', 'gateway.yaml');
 export const GENERATE_SCRIPT = path.join(K8S_DIR, 'generate.mjs');
 export const VALIDATE_SCRIPT = path.join(K8S_DIR, 'validate.mjs');
 
+/** A parsed YAML value whose shape the test asserts on. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Yaml = any;
+
 /** The parts of a Kubernetes object the tests read (the schemas check the rest). */
 export interface K8sObject {
   apiVersion: string;
   kind: string;
   metadata: { name: string; namespace?: string };
-  spec?: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  spec?: Yaml;
   [key: string]: unknown;
 }
 
