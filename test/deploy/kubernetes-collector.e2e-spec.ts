@@ -58,13 +58,14 @@ describe('deploy/kubernetes/otel: Collector configs', () => {
     );
   });
 
-  it('gateway: keeps errors and slow traces, samples the rest, exports to Jaeger over OTLP', () => {
+  it('gateway: keeps errors, slow traces and payments, samples the rest, exports to Jaeger over OTLP', () => {
     const policies = (
       gateway.processors?.tail_sampling as { policies: { type: string }[] }
     ).policies;
     expect(policies.map((p) => p.type)).toEqual([
       'status_code',
       'latency',
+      'string_attribute',
       'probabilistic',
     ]);
     expect(gateway.service.pipelines.traces?.exporters).toEqual([
