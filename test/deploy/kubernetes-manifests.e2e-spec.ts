@@ -133,6 +133,42 @@ describe('deploy/kubernetes: manifests against the Kubernetes and Operator schem
   });
 });
 
+describe('deploy/kubernetes/prometheus: the job for Prometheus without the Operator', () => {
+  interface ScrapeConfig {
+    job_name: string;
+    metrics_path: string;
+    kubernetes_sd_configs?: unknown;
+    static_configs?: unknown;
+  }
+  const file = path.join(K8S_DIR, 'prometheus', 'prometheus.yml');
+
+  it('passes promtool once kubernetes_sd is swapped for a static target (Debian builds Prometheus without it)', () => {
+    const config = readYaml<{ scrape_configs: ScrapeConfig[] }>(file);
+    const job = config.scrape_configs.find((j) => j.job_name === 'prs-backend');
+    expect(job?.kubernetes_sd_configs).toEqual([
+      expect.objectContaining({ role: 'pod' }),
+    ]);
+    // Same job, label and path as the PodMonitor (the rules select job="prs-backend").
+    const podMonitor = manifestObject(
+      'demo/pod-monitor.yaml',
+      'PodMonitor',
+      'prs-backend',
+    );
+    expect(job?.metrics_path).toBe(podMonitor.spec.podMetricsEndpoints[0].path);
+    withTempDir((dir) => {
+      for (const j of config.scrape_configs) {
+        delete j.kubernetes_sd_configs;
+        j.static_configs = [{ targets: ['127.0.0.1:8000'] }];
+      }
+      const copy = path.join(dir, 'prometheus.yml');
+      fs.writeFileSync(copy, dump(config));
+      expectSuccess(
+        run('promtool', ['check', 'config', '--syntax-only', copy]),
+      );
+    });
+  });
+});
+
 describe('deploy/kubernetes/generated: one source of truth', () => {
   it('is what generate.mjs makes from the files in deploy/ (npm run k8s:generate)', () => {
     expectSuccess(run(process.execPath, [GENERATE_SCRIPT, '--check']));
