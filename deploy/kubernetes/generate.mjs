@@ -63,15 +63,17 @@ function documents(objects, sources) {
 }
 
 function prometheusRules(root) {
-  const files = [
-    ...listFiles(path.join(root, 'deploy/prometheus/rules'), '.yml'),
-    ...listFiles(path.join(root, 'deploy/prometheus/slo'), '.rules.yml'),
-  ];
-  const objects = files.map((file) => ({
+  // Object names: prs-<file> for rules/, prs-slo-<file> for slo/ (no clash between them).
+  const sources = [
+    ['', listFiles(path.join(root, 'deploy/prometheus/rules'), '.yml')],
+    ['slo-', listFiles(path.join(root, 'deploy/prometheus/slo'), '.rules.yml')],
+  ].flatMap(([prefix, list]) => list.map((file) => ({ prefix, file })));
+  const files = sources.map((s) => s.file);
+  const objects = sources.map(({ prefix, file }) => ({
     apiVersion: 'monitoring.coreos.com/v1',
     kind: 'PrometheusRule',
     metadata: {
-      name: `prs-${objectName(file).replace(/^prs-/, '')}`,
+      name: `prs-${prefix}${objectName(file).replace(/^prs-(slo-)?/, '')}`,
       namespace: NAMESPACE,
       labels: RULE_LABELS,
     },
