@@ -88,7 +88,7 @@ describe('deploy/kubernetes: manifests against the Kubernetes and Operator schem
     expect([...kustomization.resources].sort()).toEqual(manifests.sort());
   });
 
-  it('fails a broken manifest: a string for an integer, a bad enum, a wrong CRD field type, an unknown kind', () => {
+  it('fails a broken manifest: a string for an integer, a bad enum, a wrong CRD field type, unknown fields, an unknown kind', () => {
     withTempDir((dir) => {
       const deployment = manifestObject(
         'demo/deployment.yaml',
@@ -107,10 +107,27 @@ describe('deploy/kubernetes: manifests against the Kubernetes and Operator schem
         ...manifestObject('demo/service.yaml', 'Service', 'prs-backend'),
         kind: 'Servise',
       };
+      // Well-typed, but with a misspelt field each (kubectl --validate=strict refuses them).
+      const misspelt = manifestObject(
+        'otel/agent-daemonset.yaml',
+        'DaemonSet',
+        'otel-agent',
+      );
+      const agent = misspelt.spec.template.spec.containers[0];
+      agent.readinesProbe = agent.readinessProbe;
+      delete agent.readinessProbe;
+      const monitorTypo = manifestObject(
+        'demo/pod-monitor.yaml',
+        'PodMonitor',
+        'prs-backend',
+      );
+      monitorTypo.spec.podMetricsEndpoints[0].relabellings = [];
       const file = path.join(dir, 'broken.yaml');
       fs.writeFileSync(
         file,
-        [deployment, podMonitor, typo].map((o) => dump(o)).join('---\n'),
+        [deployment, podMonitor, typo, misspelt, monitorTypo]
+          .map((o) => dump(o))
+          .join('---\n'),
       );
       const { status, report } = validate([file]);
       expect(status).toBe(1);
@@ -128,6 +145,14 @@ describe('deploy/kubernetes: manifests against the Kubernetes and Operator schem
           ),
         ],
         ['Servise', 'no schema for v1 Servise'],
+        [
+          'DaemonSet',
+          `unknown field: Object literal may only specify known properties, and '"readinesProbe"' does not exist in type 'IContainer'.`,
+        ],
+        [
+          'PodMonitor',
+          `unknown field: Object literal may only specify known properties, and '"relabellings"' does not exist in type 'IPodMetricsEndpoint'.`,
+        ],
       ]);
     });
   });
