@@ -30,6 +30,7 @@ import {
   type StartObservabilityOptions,
 } from './sdk/sdk-options';
 import { installCrashFlush } from './sdk/crash-flush';
+import { tailSamplingWarning } from './sdk/sampling-options';
 import { shutdownSdk } from './sdk/shutdown';
 import {
   createPropagator,
@@ -90,6 +91,11 @@ export function startObservability(
     setRunningSdk(disabled);
     return disabled;
   }
+
+  // Head sampling below 100 % starves a tail-sampling gateway (deploy/kubernetes/README.md).
+  const headSamplingWarning = tailSamplingWarning(resolved.traces);
+  if (headSamplingWarning !== undefined)
+    base.reporter.warn('tail-sampling', headSamplingWarning);
 
   registerLoaderHook();
   const metricPipeline = createMetricPipeline(

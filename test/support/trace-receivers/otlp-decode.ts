@@ -55,6 +55,7 @@ function otlpSpans(request: OtlpRequest): ReceivedSpan[] {
         name: span.name ?? '',
         kind: KINDS[span.kind ?? 0] ?? 'unspecified',
         serviceName,
+        resource,
         attributes: attributes(span.attributes),
         status: {
           code: STATUS[span.status?.code ?? 0] ?? 'unset',

@@ -17,6 +17,8 @@ export interface ReceivedSpan {
   name: string;
   kind: ReceivedSpanKind;
   serviceName: string;
+  /** The resource's attributes (`service.name` included); OTLP only, Jaeger has no such map. */
+  resource?: Record<string, ReceivedAttributeValue>;
   attributes: Record<string, ReceivedAttributeValue>;
   status: { code: 'unset' | 'ok' | 'error'; message?: string };
   startTimeUnixNano: bigint;

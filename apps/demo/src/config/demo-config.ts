@@ -19,6 +19,8 @@ export interface DemoConfig {
    * counts every replica's in Redis (needs Redis); `PRS_ACTIVE_USERS_KEY_PREFIX` sets its keys.
    */
   activeUsers: { source: 'memory' | 'redis'; keyPrefix: string | undefined };
+  /** `HEALTH_DRAIN_DELAY_MS`: `health.drainDelayMs` (the SDK's default, 0, when unset). */
+  drainDelayMs: number | undefined;
 }
 
 export const DEMO_CONFIG = 'DEMO:CONFIG';
@@ -65,6 +67,10 @@ export function readDemoConfig(
       source,
       keyPrefix: nonEmpty(env.PRS_ACTIVE_USERS_KEY_PREFIX),
     },
+    drainDelayMs:
+      nonEmpty(env.HEALTH_DRAIN_DELAY_MS) === undefined
+        ? undefined
+        : Number(env.HEALTH_DRAIN_DELAY_MS),
   };
 }
 

@@ -28,6 +28,11 @@ export function observabilityOptions(
     // the demo listens on loopback by default.
     details: config.healthToken ? 'when-authorized' : 'always',
     token: config.healthToken,
+    // Kubernetes: readiness 503 this long after SIGTERM (deploy/kubernetes/README.md).
+    // A bad value fails at startup with the SDK's ObservabilityConfigError.
+    ...(config.drainDelayMs !== undefined
+      ? { drainDelayMs: config.drainDelayMs }
+      : {}),
     version: process.env.npm_package_version ?? 'dev',
     postgres: { pool: db.pool },
     redis: redis ? { client: redis } : undefined,

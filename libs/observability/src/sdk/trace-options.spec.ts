@@ -35,6 +35,7 @@ describe('resolveTraceOptions', () => {
           maxExportBatchSize: 512,
         },
         rawStatements: false,
+        tailSampling: false,
       },
     });
   });

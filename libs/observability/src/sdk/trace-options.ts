@@ -9,6 +9,7 @@ import {
 
 import { type OtlpProtocol, resolveOtlpTarget } from './otlp-target';
 import { type PropagatorName, resolvePropagators } from './propagator-options';
+import { type ResolvedSampler, resolveSampler } from './sampling-options';
 
 export type { OtlpProtocol } from './otlp-target';
 
@@ -69,6 +70,13 @@ export interface TraceOptions {
    * @default `PRS_TRACES_RAW_STATEMENTS === 'true'`, else `false`
    */
   rawStatements?: boolean;
+  /**
+   * The spans go to an OpenTelemetry Collector gateway that samples whole traces by their
+   * outcome (`tail_sampling`: errors, slow traces, a share of the rest). The gateway can only
+   * keep what the app sends, so the SDK warns at startup when it also samples below 100 %.
+   * @default `PRS_TRACES_TAIL_SAMPLING === 'true'`, else `false`
+   */
+  tailSampling?: boolean;
 }
 
 /** {@link TraceOptions} resolved. */
@@ -81,7 +89,7 @@ export interface ResolvedTraceOptions {
     agentHost: string | undefined;
     agentPort: number;
   };
-  sampler: { parentBased: boolean; ratio: number };
+  sampler: ResolvedSampler;
   incomingContext: IncomingContextPolicy;
   /** Trace context and baggage formats read and written (`OTEL_PROPAGATORS`). */
   propagators: readonly PropagatorName[];
@@ -97,6 +105,7 @@ export interface ResolvedTraceOptions {
     maxExportBatchSize: number;
   };
   rawStatements: boolean;
+  tailSampling: boolean;
 }
 
 /** Bounds of the `OTEL_*` numbers: a timeout beyond ten minutes was most likely meant in seconds. */
@@ -112,14 +121,6 @@ const EXPORTERS: readonly TracesExporterName[] = [
   'console',
   'none',
 ];
-const SAMPLERS: Record<string, { parentBased: boolean; ratio?: number }> = {
-  always_on: { parentBased: false, ratio: 1 },
-  always_off: { parentBased: false, ratio: 0 },
-  traceidratio: { parentBased: false },
-  parentbased_always_on: { parentBased: true, ratio: 1 },
-  parentbased_always_off: { parentBased: true, ratio: 0 },
-  parentbased_traceidratio: { parentBased: true },
-};
 
 /** Applies option > `OTEL_*` > default for the traces section, collecting problems. */
 export function resolveTraceOptions(
@@ -188,6 +189,10 @@ export function resolveTraceOptions(
       options.rawStatements ??
       parseBooleanEnv(env, 'PRS_TRACES_RAW_STATEMENTS', problems) ??
       false,
+    tailSampling:
+      options.tailSampling ??
+      parseBooleanEnv(env, 'PRS_TRACES_TAIL_SAMPLING', problems) ??
+      false,
   };
 }
 
@@ -245,47 +250,6 @@ function resolveBatch(
   else if (batch.maxExportBatchSize > batch.maxQueueSize)
     batch.maxExportBatchSize = batch.maxQueueSize;
   return batch;
-}
-
-function resolveSampler(
-  sampleRatio: number | undefined,
-  env: Env,
-  problems: ConfigProblem[],
-): { parentBased: boolean; ratio: number } {
-  if (sampleRatio !== undefined) {
-    if (
-      typeof sampleRatio !== 'number' ||
-      !(sampleRatio >= 0 && sampleRatio <= 1)
-    ) {
-      problems.push({
-        path: 'traces.sampleRatio',
-        message: `must be a number from 0 to 1 (got ${JSON.stringify(sampleRatio)})`,
-      });
-    }
-    return { parentBased: true, ratio: sampleRatio };
-  }
-  const name =
-    nonEmpty(env.OTEL_TRACES_SAMPLER)?.toLowerCase() ??
-    'parentbased_traceidratio';
-  const sampler = SAMPLERS[name];
-  if (sampler === undefined) {
-    problems.push({
-      path: 'OTEL_TRACES_SAMPLER',
-      message: `must be one of ${Object.keys(SAMPLERS).join(', ')} (got ${JSON.stringify(env.OTEL_TRACES_SAMPLER)})`,
-    });
-    return { parentBased: true, ratio: 1 };
-  }
-  if (sampler.ratio !== undefined)
-    return { parentBased: sampler.parentBased, ratio: sampler.ratio };
-  const arg = nonEmpty(env.OTEL_TRACES_SAMPLER_ARG);
-  const ratio = arg === undefined ? 1 : Number(arg);
-  if (!(ratio >= 0 && ratio <= 1)) {
-    problems.push({
-      path: 'OTEL_TRACES_SAMPLER_ARG',
-      message: `must be a number from 0 to 1 (got ${JSON.stringify(arg)})`,
-    });
-  }
-  return { parentBased: sampler.parentBased, ratio };
 }
 
 function checkUrl(
