@@ -129,9 +129,14 @@ describe('createCountingBatchSpanProcessor', () => {
     const started = Date.now();
     await provider.shutdown();
     expect(Date.now() - started).toBeLessThan(2_000);
-    expect(warnings).toEqual([
-      'warn: Telemetry flushed at shutdown: 0 spans sent, 4 lost (the exporter did not finish within 200 ms)',
-    ]);
+    // The flush had what was left of the 200 ms when it started (a loaded box takes a ms or two).
+    expect(warnings).toHaveLength(1);
+    const [, within] =
+      /^warn: Telemetry flushed at shutdown: 0 spans sent, 4 lost \(the exporter did not finish within (\d+) ms\)$/.exec(
+        warnings[0] ?? '',
+      ) ?? [];
+    expect(Number(within)).toBeGreaterThan(100);
+    expect(Number(within)).toBeLessThanOrEqual(200);
   });
 
   it('counts spans dropped on a full queue, through the SDK self-metric (@opentelemetry/sdk-trace selfObsMeterProvider)', async () => {
