@@ -66,6 +66,18 @@ describe.each(ADAPTERS)(
       }
       expect(runs).toBeGreaterThanOrEqual(first + 2);
     });
+
+    it("leaves the checks' own queries and cache commands out of the dependency metrics", async () => {
+      // The app itself sends no query and no SET/GET (ioredis' own connect-time INFO is
+      // not a check's): every one here would be a check's.
+      const text = await scrape(app.url('/metrics'));
+      expect(linesOf(text, 'prs_database_queries_total')).toEqual([]);
+      expect(
+        linesOf(text, 'prs_cache_operations_total').filter((line) =>
+          /command="(set|get)"/.test(line),
+        ),
+      ).toEqual([]);
+    });
   },
 );
 

@@ -3,6 +3,7 @@ import {
   InstrumentationBase,
   InstrumentationNodeModuleDefinition,
 } from '@opentelemetry/instrumentation';
+import { isHealthProbe } from '../../core/health-probe-context';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../../core/package-info';
 import { chainPatch, chainUnpatch } from '../chain-patch';
 import type { CacheRecord } from '../../sdk/running-sdk';
@@ -22,7 +23,7 @@ interface RedisClass {
 /**
  * Counts and times every ioredis command for `prs_cache_operations_total{command,status}`
  * and `prs_cache_operation_duration_seconds{command}`. Only the command name is read;
- * keys and values never leave the client.
+ * keys and values never leave the client. The health checks' own commands are not counted.
  */
 export class IORedisMetricsInstrumentation extends InstrumentationBase {
   constructor(private readonly onCommand: (record: CacheRecord) => void) {
@@ -58,6 +59,7 @@ export class IORedisMetricsInstrumentation extends InstrumentationBase {
   private wrapSendCommand(original: SendCommand): SendCommand {
     const onCommand = this.onCommand;
     return function sendCommand(this: unknown, command, ...rest) {
+      if (isHealthProbe()) return original.call(this, command, ...rest);
       const start = performance.now();
       const result = original.call(this, command, ...rest);
       const name =
