@@ -93,6 +93,7 @@ describe.each(ADAPTERS)('Redis stopped (%s)', (adapter) => {
     const { body } = await timedGet(app.url('/health/ready'), AUTH);
     expect(body).toEqual({
       status: 'not ready',
+      error: 'unavailable: cache',
       checks: {
         database: expect.objectContaining({ healthy: true }),
         cache: {
@@ -178,6 +179,7 @@ describe.each(ADAPTERS)('Postgres unreachable: closed port (%s)', (adapter) => {
     });
     expect((await timedGet(app.url('/health/ready'), AUTH)).body).toEqual({
       status: 'not ready',
+      error: 'unavailable: database',
       checks: {
         database: {
           healthy: false,

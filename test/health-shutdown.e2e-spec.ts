@@ -74,7 +74,10 @@ describe.each(ADAPTERS)('graceful shutdown (%s)', (adapter) => {
     expect(late.map((a) => a.status)).toEqual(late.map(() => 503));
     // ...with the reason, and once down it stays down.
     const firstDown = ready.findIndex((a) => a.status === 503);
-    expect(ready[firstDown]?.body).toEqual({ status: 'shutting_down' });
+    expect(ready[firstDown]?.body).toEqual({
+      status: 'shutting_down',
+      error: 'shutting down',
+    });
     expect(ready.slice(firstDown).every((a) => a.status === 503)).toBe(true);
     // Liveness never fails while draining.
     expect(live.length).toBeGreaterThan(0);

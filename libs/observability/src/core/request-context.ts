@@ -18,6 +18,8 @@ export interface RequestStore {
   readonly remoteAddress: string | undefined;
   /** Set by `RequestContext.setUser()`. */
   user: string | undefined;
+  /** The controller method Nest routed the request to, once it is called (`DealsController.findOne`). */
+  handler?: { controller: string; method: string };
 }
 
 const STORAGE = Symbol.for('@prs/nestjs-observability:request-context');

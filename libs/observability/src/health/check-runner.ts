@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { context } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
+import { markHealthProbe } from '../core/health-probe-context';
 import { messages } from '../core/messages';
 import type {
   CheckOutcome,
@@ -102,8 +103,9 @@ export class CheckRunner {
       controller.abort();
     }, this.timeoutMs);
 
-    // Health probes are not traffic: keep their pg/ioredis calls out of traces.
-    const quiet = suppressTracing(context.active());
+    // Health probes are not traffic: keep their pg/ioredis calls out of traces and
+    // out of the dependency metrics.
+    const quiet = markHealthProbe(suppressTracing(context.active()));
     // The executor turns a synchronous throw into a rejection.
     const operation = context.with(
       quiet,

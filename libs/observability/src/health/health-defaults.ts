@@ -5,6 +5,7 @@ export const DEFAULT_HEALTH_OPTIONS = {
   timeoutMs: 2000,
   deadlineMs: 3000,
   cacheTtlMs: 0,
+  refreshIntervalMs: 15_000,
   details: 'when-authorized',
   drainDelayMs: 0,
   shutdownTimeoutMs: 10_000,

@@ -58,7 +58,7 @@ export class HealthEndpoints implements OnModuleInit {
       return;
     }
     if (kind === 'ready' && this.lifecycle.draining) {
-      send(503, { status: 'shutting_down' });
+      send(503, { status: 'shutting_down', error: 'shutting down' });
       return;
     }
     const detailed = this.detailed(req);
@@ -76,6 +76,7 @@ export class HealthEndpoints implements OnModuleInit {
         );
         send(503, {
           status: kind === 'full' ? 'unhealthy' : 'not ready',
+          error: 'health report failed',
         });
       },
     );

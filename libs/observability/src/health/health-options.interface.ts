@@ -53,7 +53,10 @@ export interface RedisHealthOptions {
 export interface DiskHealthOptions {
   /** Main path whose filesystem is measured. @default '/' */
   path?: string;
-  /** Log directory, measured too when set. @default undefined */
+  /**
+   * Log directory, measured too when set (`log_disk_free_percent`).
+   * @default the directory of `logging.files.main` when logging to a file, else undefined
+   */
   logPath?: string;
   /** Unhealthy below this percentage of free space. @default 10 */
   minFreePercent?: number;
@@ -106,6 +109,16 @@ export interface HealthOptions {
   deadlineMs?: number;
   /** Reuse a check's result for this long (0: off). Concurrent probes always share one run. @default 0 */
   cacheTtlMs?: number;
+  /**
+   * Re-run every configured check in the background this often, so
+   * `prs_health_check_status` has a series for each check from the first scrape on, even
+   * when nothing calls a health endpoint. The first round runs at bootstrap (boot waits
+   * for it, at most `deadlineMs`); a round never starts while one is running; each check
+   * keeps its `timeoutMs`; the timer never holds the process open and stops at shutdown.
+   * `0` turns it off (the metric then follows probe calls only).
+   * @default 15000
+   */
+  refreshIntervalMs?: number;
   /** Who sees details. @default 'when-authorized' */
   details?: HealthDetailsPolicy;
   /** Bearer token that authorizes details (compared in constant time). @default undefined */

@@ -5,6 +5,7 @@ import type { HealthConfig } from './resolved-health-options';
 import type { CheckOutcome } from './check-outcome';
 import {
   allHealthy,
+  notReadyError,
   type CheckEntry,
   checkEntry,
   externalEntry,
@@ -82,7 +83,9 @@ export class HealthReportService {
 
   /**
    * `GET /health/ready`: database and cache only, down when a check failed or timed out;
-   * a check that answered past its latency threshold is ready (`slow: true`).
+   * a check that answered past its latency threshold is ready (`slow: true`). A 503
+   * carries `error` (as the guide's does), naming the failed checks only: their reasons
+   * stay in the (masked) details.
    */
   async ready(detailed: boolean): Promise<HealthResponse> {
     const deadline = new Deadline(this.health.deadlineMs);
@@ -97,7 +100,9 @@ export class HealthReportService {
       const ready = allHealthy(checks);
       return {
         statusCode: ready ? 200 : 503,
-        body: { status: ready ? 'ready' : 'not ready', checks },
+        body: ready
+          ? { status: 'ready', checks }
+          : { status: 'not ready', error: notReadyError(checks), checks },
       };
     } finally {
       deadline.clear();

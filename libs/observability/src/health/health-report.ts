@@ -66,3 +66,14 @@ export function readinessEntry(
 export function allHealthy(checks: Record<string, CheckEntry>): boolean {
   return Object.values(checks).every((c) => c.healthy);
 }
+
+/**
+ * The readiness 503's `error`: which checks failed (`"unavailable: database, cache"`),
+ * never why. Reasons can name hosts, so they appear only in detailed, masked entries.
+ */
+export function notReadyError(checks: Record<string, CheckEntry>): string {
+  const failed = Object.entries(checks)
+    .filter(([, entry]) => !entry.healthy)
+    .map(([name]) => name);
+  return `unavailable: ${failed.join(', ')}`;
+}

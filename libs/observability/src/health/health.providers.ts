@@ -6,6 +6,7 @@ import { HealthEndpoints } from './health-endpoints';
 import { HEALTH_OPTIONS } from './health.constants';
 import type { HealthConfig } from './resolved-health-options';
 import { HealthLifecycleService } from './health-lifecycle.service';
+import { HealthRefresher } from './health-refresher.service';
 import { HealthReportService } from './health-report.service';
 import { collectSecrets } from './health-secrets';
 import { ApplicationHealthIndicator } from './indicators/application.health';
@@ -49,4 +50,5 @@ export const HEALTH_PROVIDERS: Provider[] = [
   },
   ...HEALTH_EXPORTS,
   HealthEndpoints,
+  HealthRefresher,
 ];

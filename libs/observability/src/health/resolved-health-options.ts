@@ -14,6 +14,7 @@ export interface ResolvedHealthOptions {
   timeoutMs: number;
   deadlineMs: number;
   cacheTtlMs: number;
+  refreshIntervalMs: number;
   details: HealthDetailsPolicy;
   token: string | undefined;
   drainDelayMs: number;

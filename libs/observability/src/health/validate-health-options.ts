@@ -11,6 +11,7 @@ const KNOWN = [
   'timeoutMs',
   'deadlineMs',
   'cacheTtlMs',
+  'refreshIntervalMs',
   'details',
   'token',
   'drainDelayMs',
@@ -98,6 +99,19 @@ export function resolveHealthOptions(
     0,
     3_600_000,
   );
+  const refreshIntervalMs = c.integer(
+    h.refreshIntervalMs,
+    D.refreshIntervalMs,
+    'health.refreshIntervalMs',
+    0,
+    3_600_000,
+  );
+  if (refreshIntervalMs > 0 && refreshIntervalMs < 1000) {
+    c.push(
+      'health.refreshIntervalMs',
+      `must be 0 (off) or at least 1000 (got ${refreshIntervalMs})`,
+    );
+  }
   const details = h.details ?? D.details;
   if (!DETAILS.includes(details as HealthDetailsPolicy)) {
     c.push(
@@ -111,6 +125,7 @@ export function resolveHealthOptions(
     timeoutMs,
     deadlineMs,
     cacheTtlMs,
+    refreshIntervalMs,
     details: details as HealthDetailsPolicy,
     token: c.optionalString(h.token, 'health.token', true),
     drainDelayMs: c.integer(

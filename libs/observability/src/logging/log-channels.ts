@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { isMainThread, threadId } from 'node:worker_threads';
 import { context, isSpanContextValid, trace } from '@opentelemetry/api';
 import pino, { type Logger } from 'pino';
 import type { LogSink } from './log-sink';
@@ -57,7 +58,13 @@ export function createLogger(
     {
       level,
       messageKey: 'message',
-      base: { pid: process.pid, hostname: hostname(), ...bindings },
+      // `thread` only in worker threads: on the main thread it would always be 0.
+      base: {
+        pid: process.pid,
+        hostname: hostname(),
+        ...(isMainThread ? {} : { thread: threadId }),
+        ...bindings,
+      },
       timestamp: isoTimestamp(),
       formatters: {
         level: (label) => ({

@@ -8,11 +8,19 @@ const record = (message: unknown, params: unknown[], isError = false) =>
 describe('toLogRecord (Nest LoggerService calls)', () => {
   it('takes a trailing string as the context', () => {
     expect(record('started', ['Bootstrap'])).toEqual({
-      fields: { logger: 'Bootstrap' },
+      fields: {
+        logger: 'Bootstrap',
+        module: 'Bootstrap',
+        function: 'Bootstrap',
+      },
       message: 'started',
     });
     expect(record('plain', [])).toEqual({
-      fields: { logger: 'app' },
+      fields: {
+        logger: 'app',
+        module: 'app',
+        function: 'app',
+      },
       message: 'plain',
     });
   });
@@ -20,11 +28,20 @@ describe('toLogRecord (Nest LoggerService calls)', () => {
   it("reads Nest's error(message, stack, context) and error(message, undefined, context)", () => {
     const stack = 'Error: boom\n    at handler (file.js:1:1)';
     expect(record('boom', [stack, 'ExceptionsHandler'], true)).toEqual({
-      fields: { logger: 'ExceptionsHandler', error: { stack } },
+      fields: {
+        logger: 'ExceptionsHandler',
+        module: 'ExceptionsHandler',
+        function: 'ExceptionsHandler',
+        error: { stack },
+      },
       message: 'boom',
     });
     expect(record('no stack', [undefined, 'Ctx'], true)).toEqual({
-      fields: { logger: 'Ctx' },
+      fields: {
+        logger: 'Ctx',
+        module: 'Ctx',
+        function: 'Ctx',
+      },
       message: 'no stack',
     });
   });
@@ -39,22 +56,30 @@ describe('toLogRecord (Nest LoggerService calls)', () => {
     expect(
       record({ orderId: 7, password: 'x' }, ['order created', 'Orders']),
     ).toEqual({
-      fields: { logger: 'Orders', orderId: 7, password: '[REDACTED]' },
+      fields: {
+        logger: 'Orders',
+        module: 'Orders',
+        function: 'Orders',
+        orderId: 7,
+        password: '[REDACTED]',
+      },
       message: 'order created',
     });
   });
 
   it('moves reserved keys under data and extra arguments under args', () => {
     expect(
-      record({ level: 'forged', timestamp: 0, message: 'text', n: 1 }, [
+      record({ level: 'forged', module: 'm', message: 'text', n: 1 }, [
         { extra: true },
         'Ctx',
       ]),
     ).toEqual({
       fields: {
         logger: 'Ctx',
+        module: 'Ctx',
+        function: 'Ctx',
         n: 1,
-        data: { level: 'forged', timestamp: 0 },
+        data: { level: 'forged', module: 'm' },
         args: [{ extra: true }],
       },
       message: 'text',

@@ -8,6 +8,10 @@ const RESERVED = new Set([
   'pid',
   'hostname',
   'logger',
+  'module',
+  'function',
+  'line',
+  'thread',
   'message',
   'channel',
   'correlation_id',
@@ -25,7 +29,7 @@ export interface LogRecord {
 
 /**
  * Turns the arguments of a Nest `LoggerService` call into sanitized fields: a trailing
- * string is the context (`logger`), an `Error` becomes `error`, an object's keys are
+ * string is the context (`logger`, also `module` and `function`), an `Error` becomes `error`, an object's keys are
  * merged (reserved ones go under `data`) with a following string as the text, a stack string (Nest's
  * `error(message, stack, context)`) joins `error.stack`, anything else goes to `args`.
  */
@@ -37,11 +41,15 @@ export function toLogRecord(
 ): LogRecord {
   const args = [...params];
   const last = args[args.length - 1];
+  const logger =
+    typeof last === 'string' && args.length > 0
+      ? redactor.text(String(args.pop()))
+      : 'app';
+  // The guide's `module` and `function`: the Nest context names the class logging.
   const fields: Record<string, unknown> = {
-    logger:
-      typeof last === 'string' && args.length > 0
-        ? redactor.text(String(args.pop()))
-        : 'app',
+    logger,
+    module: logger,
+    function: logger,
   };
   let text = '';
   if (message instanceof Error) {

@@ -22,6 +22,8 @@ export class LogPipeline {
   readonly redactor: Redactor;
   /** `request.ip` under the `trustProxy` setting. */
   readonly clientIp: ClientIpResolver;
+  /** `logging.callSite`: application lines carry the calling function and line. */
+  readonly callSite: boolean;
   private readonly main: Logger;
   private readonly security: Logger;
   private readonly sinks: LogSink[] = [];
@@ -35,6 +37,7 @@ export class LogPipeline {
   ) {
     this.redactor = new Redactor(options.redact, options.maxValueLength);
     this.clientIp = createClientIpResolver(options.trustProxy);
+    this.callSite = options.callSite;
     const sink = (name: string, file: ResolvedLogFile | undefined) => {
       const created = new LogSink(
         file

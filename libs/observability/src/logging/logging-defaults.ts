@@ -11,6 +11,7 @@ export const DEFAULT_LOGGING_OPTIONS = {
   trustProxy: false,
   redact: [],
   maxValueLength: 4096,
+  callSite: false,
   file: { maxSize: 10 * 1024 * 1024, maxFiles: 10 },
 } as const;
 

@@ -12,6 +12,7 @@ import {
 } from './logging.constants';
 import { LoggingService } from './logging.service';
 import { ObservabilityLogger } from './observability-logger';
+import { RequestHandlers } from './request-handlers';
 import { RequestLog } from './request-log';
 import { RequestScope } from './request-scope';
 import { SecurityLogger } from './security-logger';
@@ -56,6 +57,7 @@ export const LOGGING_PROVIDERS: Provider[] = [
     },
     inject: [LOGGING_OPTIONS, LOG_PIPELINE],
   },
+  RequestHandlers,
   ObservabilityLogger,
   SecurityLogger,
   LoggingService,

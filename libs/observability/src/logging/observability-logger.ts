@@ -5,6 +5,7 @@ import {
   type LogLevel,
 } from '@nestjs/common';
 import type { LogPipeline, WriteLevel } from './log-pipeline';
+import { callSite } from './call-site';
 import { toLogRecord } from './log-fields';
 import { LOG_PIPELINE } from './logging.constants';
 
@@ -27,7 +28,8 @@ const ORDER: readonly LogLevel[] = [
 
 /**
  * The Nest application logger writing one JSON line per event: `timestamp`, `level`,
- * `logger` (the Nest context), `message`, plus `correlation_id`, `trace_id` and
+ * `logger`, `module` and `function` (the Nest context; with `logging.callSite`, `function`
+ * and `line` say where the call was made), `message`, plus `correlation_id`, `trace_id` and
  * `span_id` whenever a request or span is active. Credentials are redacted and long
  * values capped; a failing destination never throws into the caller.
  *
@@ -82,6 +84,16 @@ export class ObservabilityLogger implements LoggerService {
         params,
         level === 'error' || level === 'fatal',
       );
+      if (this.pipeline.callSite) {
+        // Only marks where the stack is cut (this frame and below); never called.
+        // eslint-disable-next-line @typescript-eslint/unbound-method
+        const site = callSite(this.write);
+        if (site !== undefined) {
+          if (site.function !== undefined)
+            record.fields.function = this.pipeline.redactor.text(site.function);
+          record.fields.line = site.line;
+        }
+      }
       this.pipeline.write(level, record.fields, record.message);
     } catch {
       // Logging must never break the caller; sink failures are counted by the sinks.

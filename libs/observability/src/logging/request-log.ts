@@ -11,7 +11,8 @@ export const ABORTED_STATUS = 499;
 
 /**
  * Writes the one line per finished request: `request { method, path, route, query?,
- * status, duration_ms, user, ip, user_agent }`. The message names the route template,
+ * status, duration_ms, user, ip, user_agent }`, and `module`/`function` (the controller
+ * and its method) when the request reached its handler. The message names the route template,
  * never the raw path, so it stays short and free of ids and tokens.
  */
 export class RequestLog {
@@ -58,6 +59,12 @@ export class RequestLog {
         correlation_id: store.correlationId,
         request,
       };
+      // The guide's `module` and `function`: the controller method Nest routed to.
+      const handler = store.handler;
+      if (handler !== undefined) {
+        fields.module = handler.controller;
+        fields.function = `${handler.controller}.${handler.method}`;
+      }
       if (store.traceId !== undefined) {
         fields.trace_id = store.traceId;
         fields.span_id = store.spanId;

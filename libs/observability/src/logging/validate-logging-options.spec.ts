@@ -21,6 +21,7 @@ describe('resolveLoggingOptions', () => {
       trustProxy: false,
       redact: [],
       maxValueLength: 4096,
+      callSite: false,
       files: { main: undefined, security: undefined, error: undefined },
       userId: expect.any(Function),
     });
@@ -75,6 +76,7 @@ describe('resolveLoggingOptions', () => {
       trustProxy: ['10.0.0.0/33'],
       redact: [''],
       maxValueLength: 10,
+      callSite: 'yes',
       userId: 'id',
       pretty: true,
       files: {
@@ -85,8 +87,9 @@ describe('resolveLoggingOptions', () => {
       },
     });
     expect(problems).toEqual([
-      'logging.pretty: unknown option (known: enabled, level, stdout, requestLog, correlationHeaders, correlationResponseHeader, trustProxy, redact, maxValueLength, files, userId)',
+      'logging.pretty: unknown option (known: enabled, level, stdout, requestLog, correlationHeaders, correlationResponseHeader, trustProxy, redact, maxValueLength, callSite, files, userId)',
       'logging.enabled: must be a boolean',
+      'logging.callSite: must be a boolean',
       'logging.level: must be one of trace, debug, info, warn, error, fatal, silent (got "verbose")',
       'logging.correlationHeaders: must be a non-empty array of at most 10 header names (got ["bad header"])',
       'logging.correlationResponseHeader: must be a header name (got "")',

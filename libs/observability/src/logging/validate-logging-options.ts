@@ -18,6 +18,7 @@ const KNOWN = [
   'trustProxy',
   'redact',
   'maxValueLength',
+  'callSite',
   'files',
   'userId',
 ];
@@ -34,11 +35,13 @@ export function resolveLoggingOptions(
 ): ResolvedLoggingOptions {
   const c = new OptionChecks(problems);
   const o = c.section(input, 'logging', KNOWN) ?? {};
-  const bool = (key: 'enabled' | 'stdout' | 'requestLog'): boolean =>
-    c.boolean(o[key] ?? D[key], D[key], `logging.${key}`);
+  const bool = (
+    key: 'enabled' | 'stdout' | 'requestLog' | 'callSite',
+  ): boolean => c.boolean(o[key] ?? D[key], D[key], `logging.${key}`);
   const enabled = bool('enabled');
   const stdout = bool('stdout');
   const requestLog = bool('requestLog');
+  const callSite = bool('callSite');
 
   const level = o.level ?? D.level;
   c.check(
@@ -114,6 +117,7 @@ export function resolveLoggingOptions(
     trustProxy: trustProxy as ResolvedLoggingOptions['trustProxy'],
     redact: Array.isArray(redact) ? [...(redact as string[])] : [],
     maxValueLength,
+    callSite,
     files,
     userId: userId as ResolvedLoggingOptions['userId'],
   };

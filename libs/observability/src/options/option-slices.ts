@@ -1,3 +1,4 @@
+import { dirname, resolve } from 'node:path';
 import type { Provider } from '@nestjs/common';
 import { ACTIVE_USERS_OPTIONS } from '../active-users/active-users.constants';
 import { BUSINESS_EVENTS_OPTIONS } from '../business-events/business-event.constants';
@@ -22,7 +23,8 @@ const slice = <T>(
 /**
  * Each capability's own options, cut from the validated whole: a capability injects
  * its slice and never the whole options object. What two capabilities share (the
- * excluded paths, the trace UI, the metrics credentials health must hide) is copied
+ * excluded paths, the trace UI, the metrics credentials health must hide, the log
+ * directory the disk check measures) is copied
  * into the slices that need it here, in one place.
  */
 export const OPTION_SLICE_PROVIDERS: Provider[] = [
@@ -32,6 +34,7 @@ export const OPTION_SLICE_PROVIDERS: Provider[] = [
   })),
   slice(HEALTH_OPTIONS, (o): HealthConfig => ({
     ...o.health,
+    disk: diskOf(o),
     otherSecrets: secretsOf(o),
   })),
   slice(LOGGING_OPTIONS, (o): LoggingConfig => ({
@@ -42,6 +45,18 @@ export const OPTION_SLICE_PROVIDERS: Provider[] = [
   slice(BUSINESS_EVENTS_OPTIONS, (o) => o.businessEvents),
   slice(ACTIVE_USERS_OPTIONS, (o) => o.activeUsers),
 ];
+
+/** The disk check measures the log file's directory by default when logging to a file. */
+function diskOf({
+  health,
+  logging,
+}: ResolvedObservabilityOptions): HealthConfig['disk'] {
+  const disk = health.disk;
+  const main = logging.files.main;
+  if (disk === undefined || disk.logPath !== undefined || main === undefined)
+    return disk;
+  return { ...disk, logPath: dirname(resolve(main.path)) };
+}
 
 function secretsOf({ metrics }: ResolvedObservabilityOptions): string[] {
   const auth = metrics.auth;

@@ -5,6 +5,7 @@ import {
   InstrumentationBase,
   InstrumentationNodeModuleDefinition,
 } from '@opentelemetry/instrumentation';
+import { isHealthProbe } from '../../core/health-probe-context';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../../core/package-info';
 import { chainPatch, chainUnpatch } from '../chain-patch';
 import type { CacheRecord } from '../../sdk/running-sdk';
@@ -44,7 +45,8 @@ const HANDSHAKE = new Set([
  * not the app's cache traffic (Redis < 7.2 refuses ioredis' CLIENT SETINFO, which
  * would read as two errors per connect). A command queued while the client was
  * connecting reaches `sendCommand` a second time when ioredis replays its offline
- * queue; it counts once, and the replay makes no second span.
+ * queue; it counts once, and the replay makes no second span. The health checks' own
+ * commands are not counted either.
  */
 export class IORedisMetricsInstrumentation extends InstrumentationBase {
   constructor(private readonly onCommand: (record: CacheRecord) => void) {
@@ -81,6 +83,11 @@ export class IORedisMetricsInstrumentation extends InstrumentationBase {
     const onCommand = this.onCommand;
     const seen = new WeakSet<object>();
     return function sendCommand(this: unknown, command, ...rest) {
+      if (isHealthProbe()) {
+        // Remembered, so that its replay from the offline queue is not counted either.
+        if (typeof command === 'object' && command !== null) seen.add(command);
+        return original.call(this, command, ...rest);
+      }
       const name =
         typeof command?.name === 'string'
           ? command.name.slice(0, 32).toLowerCase()

@@ -4,6 +4,7 @@ import {
   InstrumentationBase,
   InstrumentationNodeModuleDefinition,
 } from '@opentelemetry/instrumentation';
+import { isHealthProbe } from '../../core/health-probe-context';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../../core/package-info';
 import type { QueryRecord } from '../../sdk/running-sdk';
 import { chainPatch, chainUnpatch } from '../chain-patch';
@@ -22,6 +23,7 @@ interface PgModule {
  * requests) for `prs_database_queries_total` and `prs_database_query_duration_seconds`.
  * Patches `Client.prototype.query` at load time, like the tracing instrumentation,
  * so it must start in the preload too. Failed queries are reported with operation `error`.
+ * The health checks' own queries are not counted (they are not the app's traffic).
  */
 export class PgQueryMetricsInstrumentation extends InstrumentationBase {
   constructor(private readonly onQuery: (record: QueryRecord) => void) {
@@ -51,6 +53,7 @@ export class PgQueryMetricsInstrumentation extends InstrumentationBase {
   private wrapQuery(original: QueryFn): QueryFn {
     const onQuery = this.onQuery;
     return function query(this: unknown, ...args: unknown[]): unknown {
+      if (isHealthProbe()) return original.apply(this, args);
       const start = performance.now();
       // The span that issued the query (OpenTelemetry's pg span is its child and is not
       // active here): its trace holds the query, so its ids make the duration's exemplar.
