@@ -20,6 +20,9 @@ import {
 } from './active-users.constants';
 import { CachedCountSource, type RefreshFailure } from './cached-count-source';
 
+/** Past this many ids in its window, a cluster worker shares HyperLogLog registers instead. */
+const MAX_SHARED_IDS = 10_000;
+
 /**
  * Feeds `prs_active_users_total`: distinct authenticated users seen in the last
  * `activeUsers.windowMs`, or the configured `activeUsers.source`.
@@ -67,6 +70,11 @@ export class ActiveUsers implements OnApplicationBootstrap, OnModuleDestroy {
       );
     // In the constructor, so an app's own `setActiveUsersSource()` in a hook wins.
     metrics.setSource(() => this.report());
+    // A `source` is shared already; the in-process window merges across cluster workers.
+    if (!this.cached)
+      metrics.setSharer(() =>
+        this.touched ? this.window.share(MAX_SHARED_IDS) : undefined,
+      );
   }
 
   /** Marks `userId` active now; empty, `null` and `undefined` ids are ignored. Never throws. */
@@ -116,6 +124,7 @@ export class ActiveUsers implements OnApplicationBootstrap, OnModuleDestroy {
 
   onModuleDestroy(): void {
     this.metrics.setSource(undefined);
+    this.metrics.setSharer(undefined);
   }
 
   // Runs inside the gauge callback: it must neither throw nor wait.

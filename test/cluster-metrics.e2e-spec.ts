@@ -1,0 +1,99 @@
+import { scrape, valueOf } from './support/exposition';
+import { ADAPTERS } from './support/fixture-process';
+import {
+  type ClusterFixture,
+  sendRequests,
+  startClusterFixture,
+  sumOf,
+} from './support/cluster-fixture';
+
+const REQUESTS = 20_000;
+const ROUTE = { endpoint: '/api/items/:id' };
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// Issue 16: 4 Nest workers behind one port; the primary's startClusterMetrics() serves
+// the group's /metrics, and any worker's app-port /metrics answers for the group too.
+describe.each(ADAPTERS)('cluster metrics, 4 workers (%s)', (adapter) => {
+  let cluster: ClusterFixture | undefined;
+
+  beforeAll(async () => {
+    cluster = await startClusterFixture({ adapter });
+  }, 180_000);
+
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  it('one scrape counts exactly 20,000 requests, _counts add up, and scrapes during the load never decrease', async () => {
+    const fixture = cluster as ClusterFixture;
+    const seen: { url: string; total: number }[] = [];
+    let loading = true;
+    // Sequential scrapes alternating between the primary's port and the app port.
+    const scraper = (async () => {
+      for (let i = 0; loading; i++) {
+        const url =
+          i % 2 === 0 ? fixture.metricsUrl : fixture.appUrl('/metrics');
+        const text = await scrape(url);
+        seen.push({
+          url,
+          total: sumOf(text, 'prs_http_requests_total', ROUTE),
+        });
+        await sleep(100);
+      }
+    })();
+    const load = await sendRequests(
+      fixture.appUrl(''),
+      REQUESTS,
+      (i) => `/api/items/${i}`,
+    );
+    loading = false;
+    await scraper;
+
+    expect(load.statuses.get(200)).toBe(REQUESTS);
+    expect(seen.length).toBeGreaterThanOrEqual(2);
+    for (let i = 1; i < seen.length; i++)
+      expect(seen[i]!.total).toBeGreaterThanOrEqual(seen[i - 1]!.total);
+
+    for (const url of [fixture.metricsUrl, fixture.appUrl('/metrics')]) {
+      const text = await scrape(url);
+      expect(sumOf(text, 'prs_http_requests_total', ROUTE)).toBe(REQUESTS);
+      expect(
+        valueOf(text, 'prs_http_requests_total', {
+          ...ROUTE,
+          status_code: '200',
+        }),
+      ).toBe(REQUESTS);
+      expect(
+        valueOf(text, 'prs_http_request_duration_seconds_count', ROUTE),
+      ).toBe(REQUESTS);
+      expect(
+        valueOf(text, 'prs_http_request_duration_seconds_bucket', {
+          ...ROUTE,
+          le: '+Inf',
+        }),
+      ).toBe(REQUESTS);
+      expect(
+        valueOf(text, 'prs_cluster_workers', { state: 'responding' }),
+      ).toBe(4);
+      expect(valueOf(text, 'prs_cluster_workers', { state: 'missing' })).toBe(
+        0,
+      );
+    }
+  });
+
+  it('writes the same group numbers as OpenMetrics when the scraper asks for it', async () => {
+    const fixture = cluster as ClusterFixture;
+    const text = await scrape(fixture.metricsUrl);
+    const res = await fetch(fixture.metricsUrl, {
+      headers: { accept: 'application/openmetrics-text; version=1.0.0' },
+    });
+    const body = await res.text();
+    expect(res.headers.get('content-type')).toContain(
+      'application/openmetrics-text',
+    );
+    expect(body.endsWith('# EOF\n')).toBe(true);
+    expect(sumOf(body, 'prs_http_requests_total', ROUTE)).toBe(
+      sumOf(text, 'prs_http_requests_total', ROUTE),
+    );
+  });
+});
