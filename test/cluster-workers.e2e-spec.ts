@@ -1,0 +1,164 @@
+import { performance } from 'node:perf_hooks';
+import { scrape, valueOf } from './support/exposition';
+import { ADAPTERS } from './support/fixture-process';
+import {
+  type ClusterFixture,
+  sendRequests,
+  signal,
+  startClusterFixture,
+  sumOf,
+} from './support/cluster-fixture';
+
+const REQUESTS = 8_000;
+const KILL_AFTER = 2_000;
+const COLLECT_TIMEOUT_MS = 1_000;
+/** Wide margin over the documented bound, for a loaded 2-core machine. */
+const SCRAPE_MARGIN_MS = 4_000;
+const ROUTE = { endpoint: '/api/items/:id' };
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 60_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(200);
+  }
+}
+
+// Issue 16: workers die, are replaced, or hang; the group's numbers stay truthful.
+describe.each(ADAPTERS)('cluster workers come and go (%s)', (adapter) => {
+  let cluster: ClusterFixture | undefined;
+
+  beforeAll(async () => {
+    cluster = await startClusterFixture({
+      adapter,
+      workerLabel: true,
+      collectTimeoutMs: COLLECT_TIMEOUT_MS,
+    });
+  }, 180_000);
+
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  it('a worker killed mid-run is replaced; counters never decrease and the final total equals the responses received', async () => {
+    const fixture = cluster as ClusterFixture;
+    const [victimId, victimPid] = [...fixture.workers()][0]!;
+    const totals: number[] = [];
+    let loading = true;
+    const scraper = (async () => {
+      while (loading) {
+        const text = await scrape(fixture.metricsUrl);
+        totals.push(sumOf(text, 'prs_http_requests_total', ROUTE));
+        await sleep(100);
+      }
+    })();
+    let killed = false;
+    const load = await sendRequests(
+      fixture.appUrl(''),
+      REQUESTS,
+      (i) => `/api/items/${i}`,
+      16,
+      (responses) => {
+        if (killed || responses < KILL_AFTER) return;
+        killed = true;
+        signal(victimPid, 'SIGTERM');
+      },
+    );
+    // The primary forks a replacement: a worker id the fixture had not printed before.
+    await until('the replacement worker', async () =>
+      fixture.workers().size > 4 ? true : undefined,
+    );
+    loading = false;
+    await scraper;
+
+    const responses = [...load.statuses.values()].reduce((a, b) => a + b, 0);
+    expect(responses).toBe(REQUESTS);
+    for (let i = 1; i < totals.length; i++)
+      expect(totals[i]).toBeGreaterThanOrEqual(totals[i - 1]!);
+
+    const text = await scrape(fixture.metricsUrl);
+    expect(sumOf(text, 'prs_http_requests_total', ROUTE)).toBe(responses);
+    expect(
+      sumOf(text, 'prs_http_requests_total', { ...ROUTE, status_code: '200' }),
+    ).toBe(load.statuses.get(200));
+    expect(sumOf(text, 'prs_http_request_duration_seconds_count', ROUTE)).toBe(
+      responses,
+    );
+    // The killed worker's counts live on under worker="retired"; the load was spread.
+    expect(
+      sumOf(text, 'prs_http_requests_total', { ...ROUTE, worker: 'retired' }),
+    ).toBeGreaterThan(0);
+    expect(
+      valueOf(text, 'prs_cluster_worker_up', { worker: String(victimId) }),
+    ).toBeUndefined();
+    const served = [...fixture.workers().keys()].filter(
+      (id) =>
+        id !== victimId &&
+        sumOf(text, 'prs_http_requests_total', {
+          ...ROUTE,
+          worker: String(id),
+        }) > 0,
+    );
+    expect(served.length).toBeGreaterThanOrEqual(2);
+    expect(valueOf(text, 'prs_cluster_workers', { state: 'responding' })).toBe(
+      4,
+    );
+  });
+
+  it('a worker stopped with SIGSTOP costs a scrape at most the collect timeout, and the scrape names it', async () => {
+    const fixture = cluster as ClusterFixture;
+    const before = await scrape(fixture.metricsUrl);
+    const live = [...fixture.workers()].filter(
+      ([id]) =>
+        valueOf(before, 'prs_cluster_worker_up', { worker: String(id) }) === 1,
+    );
+    const [stoppedId, stoppedPid] = live[live.length - 1]!;
+    signal(stoppedPid, 'SIGSTOP');
+    try {
+      const start = performance.now();
+      const text = await scrape(fixture.metricsUrl);
+      const elapsed = performance.now() - start;
+      // Documented: a scrape waits at most collectTimeoutMs for workers.
+      expect(elapsed).toBeLessThan(COLLECT_TIMEOUT_MS + SCRAPE_MARGIN_MS);
+      expect(
+        valueOf(text, 'prs_cluster_worker_up', { worker: String(stoppedId) }),
+      ).toBe(0);
+      expect(valueOf(text, 'prs_cluster_workers', { state: 'missing' })).toBe(
+        1,
+      );
+      expect(
+        valueOf(text, 'prs_cluster_workers', { state: 'responding' }),
+      ).toBe(live.length - 1);
+      // Served from its last snapshot: the group's counters do not go backwards.
+      expect(sumOf(text, 'prs_http_requests_total', ROUTE)).toBe(
+        sumOf(before, 'prs_http_requests_total', ROUTE),
+      );
+      await until('the warning naming the stopped worker', async () =>
+        fixture
+          .output()
+          .includes(
+            `Cluster worker ${stoppedId} (pid ${stoppedPid}) did not answer`,
+          )
+          ? true
+          : undefined,
+      );
+    } finally {
+      signal(stoppedPid, 'SIGCONT');
+    }
+    await until('the resumed worker to answer again', async () => {
+      const text = await scrape(fixture.metricsUrl);
+      return valueOf(text, 'prs_cluster_worker_up', {
+        worker: String(stoppedId),
+      }) === 1
+        ? true
+        : undefined;
+    });
+  });
+});
