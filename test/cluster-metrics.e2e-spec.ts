@@ -1,3 +1,4 @@
+import { Agent, request } from 'node:http';
 import { scrape, valueOf } from './support/exposition';
 import { ADAPTERS } from './support/fixture-process';
 import {
@@ -97,3 +98,45 @@ describe.each(ADAPTERS)('cluster metrics, 4 workers (%s)', (adapter) => {
     );
   });
 });
+
+describe.each(ADAPTERS)('cluster active users (%s)', (adapter) => {
+  let cluster: ClusterFixture | undefined;
+
+  beforeAll(async () => {
+    cluster = await startClusterFixture({ adapter, app: 'business' });
+  }, 180_000);
+
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  it('counts 300 distinct users seen by several workers exactly once (id sets merged)', async () => {
+    const fixture = cluster as ClusterFixture;
+    const USERS = 300;
+    const agent = new Agent({ keepAlive: true, maxSockets: 8 });
+    // Each user signs in 3 times, over 8 connections: most users reach 2 or 3 workers.
+    const statuses = await Promise.all(
+      Array.from({ length: USERS * 3 }, (_, i) =>
+        statusOf(agent, fixture.appUrl('/api/me'), `user-${i % USERS}`),
+      ),
+    );
+    agent.destroy();
+    expect(statuses.filter((s) => s === 200)).toHaveLength(USERS * 3);
+    const text = await scrape(fixture.metricsUrl);
+    expect(valueOf(text, 'prs_active_users_total', {})).toBe(USERS);
+    expect(await scrape(fixture.appUrl('/metrics'))).toContain(
+      `prs_active_users_total ${USERS}\n`,
+    );
+  });
+});
+
+function statusOf(agent: Agent, url: string, user: string): Promise<number> {
+  return new Promise((resolve) => {
+    const req = request(url, { agent, headers: { 'x-user': user } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', () => resolve(0));
+    req.end();
+  });
+}

@@ -20,6 +20,8 @@ export interface ClusterFixtureOptions {
   workers?: number;
   collectTimeoutMs?: number;
   workerLabel?: boolean;
+  /** `business`: workers run the business fixture (its auth guard tracks active users). */
+  app?: 'business';
   /** ObservabilityModule options of every worker. */
   options?: object;
 }
@@ -52,6 +54,7 @@ export async function startClusterFixture(
       CLUSTER_WORKERS: String(options.workers ?? 4),
       CLUSTER_COLLECT_TIMEOUT_MS: String(options.collectTimeoutMs ?? 1000),
       CLUSTER_WORKER_LABEL: options.workerLabel ? '1' : '0',
+      ...(options.app ? { CLUSTER_APP: options.app } : {}),
       FIXTURE_OPTIONS: JSON.stringify(
         options.options ?? { logging: { requestLog: false } },
       ),
