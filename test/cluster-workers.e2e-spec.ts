@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { scrape, valueOf } from './support/exposition';
 import { ADAPTERS } from './support/fixture-process';
+import { freePort } from './support/prometheus-server';
 import {
   type ClusterFixture,
   sendRequests,
@@ -162,3 +163,51 @@ describe.each(ADAPTERS)('cluster workers come and go (%s)', (adapter) => {
     });
   });
 });
+
+describe.each(ADAPTERS)(
+  'cluster metrics with metrics.port and auth (%s)',
+  (adapter) => {
+    const TOKEN = 'cluster-scrape-token';
+    const bearer = { authorization: `Bearer ${TOKEN}` };
+    let cluster: ClusterFixture | undefined;
+    let workerMetricsUrl = '';
+
+    beforeAll(async () => {
+      const port = await freePort();
+      workerMetricsUrl = `http://127.0.0.1:${port}/metrics`;
+      cluster = await startClusterFixture({
+        adapter,
+        authToken: TOKEN,
+        options: {
+          logging: { requestLog: false },
+          metrics: { port, auth: { bearerToken: TOKEN } },
+        },
+      });
+    }, 180_000);
+
+    afterAll(async () => {
+      await cluster?.stop();
+    });
+
+    it('the workers’ shared metrics port and the primary’s port both answer for the group, behind auth', async () => {
+      const fixture = cluster as ClusterFixture;
+      const load = await sendRequests(
+        fixture.appUrl(''),
+        400,
+        (i) => `/api/items/${i}`,
+        8,
+      );
+      expect(load.statuses.get(200)).toBe(400);
+      for (const url of [fixture.metricsUrl, workerMetricsUrl]) {
+        const denied = await fetch(url);
+        expect(denied.status).toBe(401);
+        expect(await denied.text()).not.toContain('prs_');
+        const text = await scrape(url, { headers: bearer });
+        expect(sumOf(text, 'prs_http_requests_total', ROUTE)).toBe(400);
+        expect(
+          valueOf(text, 'prs_cluster_workers', { state: 'responding' }),
+        ).toBe(4);
+      }
+    });
+  },
+);

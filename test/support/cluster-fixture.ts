@@ -22,6 +22,8 @@ export interface ClusterFixtureOptions {
   workerLabel?: boolean;
   /** `business`: workers run the business fixture (its auth guard tracks active users). */
   app?: 'business';
+  /** Bearer token the primary's /metrics requires. */
+  authToken?: string;
   /** ObservabilityModule options of every worker. */
   options?: object;
 }
@@ -55,6 +57,7 @@ export async function startClusterFixture(
       CLUSTER_COLLECT_TIMEOUT_MS: String(options.collectTimeoutMs ?? 1000),
       CLUSTER_WORKER_LABEL: options.workerLabel ? '1' : '0',
       ...(options.app ? { CLUSTER_APP: options.app } : {}),
+      ...(options.authToken ? { CLUSTER_AUTH_TOKEN: options.authToken } : {}),
       FIXTURE_OPTIONS: JSON.stringify(
         options.options ?? { logging: { requestLog: false } },
       ),
