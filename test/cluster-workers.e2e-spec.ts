@@ -20,7 +20,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function until<T>(
   what: string,
-  probe: () => Promise<T | undefined>,
+  probe: () => T | undefined | Promise<T | undefined>,
   timeoutMs = 60_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -73,7 +73,7 @@ describe.each(ADAPTERS)('cluster workers come and go (%s)', (adapter) => {
       },
     );
     // The primary forks a replacement: a worker id the fixture had not printed before.
-    await until('the replacement worker', async () =>
+    await until('the replacement worker', () =>
       fixture.workers().size > 4 ? true : undefined,
     );
     loading = false;
@@ -141,7 +141,7 @@ describe.each(ADAPTERS)('cluster workers come and go (%s)', (adapter) => {
       expect(sumOf(text, 'prs_http_requests_total', ROUTE)).toBe(
         sumOf(before, 'prs_http_requests_total', ROUTE),
       );
-      await until('the warning naming the stopped worker', async () =>
+      await until('the warning naming the stopped worker', () =>
         fixture
           .output()
           .includes(

@@ -10,4 +10,8 @@ export {
 } from './cluster/cluster-metrics';
 export type { ClusterMetricsOptions } from './cluster/cluster-options';
 export type { MetricsAuthOptions } from './metrics/metrics-options.interface';
-export { ObservabilityConfigError } from './core/observability-config.error';
+export type { ExpositionFormat } from './metrics/exposition-format';
+export {
+  ObservabilityConfigError,
+  type ConfigProblem,
+} from './core/observability-config.error';

@@ -115,7 +115,10 @@ export class ClusterWorkerLink {
     else scrape.reject(new Error(message.error ?? 'collection failed'));
   }
 
-  private push(reason: 'collect' | 'push' | 'final', id?: number): Promise<void> {
+  private push(
+    reason: 'collect' | 'push' | 'final',
+    id?: number,
+  ): Promise<void> {
     this.queue = this.queue.then(() => this.sendSnapshot(reason, id));
     return this.queue;
   }
