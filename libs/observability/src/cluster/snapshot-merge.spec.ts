@@ -138,6 +138,20 @@ describe('mergeGroup', () => {
     expect(pointOf(merged, 'prs_http_requests_total')?.[0]?.value).toBe(15);
   });
 
+  it('adds only the difference of a final snapshot read after the worker was retired', () => {
+    const first = [counter(10), histogram([1, 0, 0], 0.05)];
+    let retired = foldRetired([], first);
+    retired = foldRetired(
+      retired,
+      [counter(14), histogram([1, 2, 0], 1.05)],
+      first,
+    );
+    expect(pointOf(retired, 'prs_http_requests_total')?.[0]?.value).toBe(14);
+    expect(
+      pointOf(retired, 'prs_http_request_duration_seconds')?.[0]?.histogram,
+    ).toEqual({ boundaries: [0.1, 1], counts: [1, 2, 0], count: 3, sum: 1.05 });
+  });
+
   it('with workerLabel keeps one series per worker, exited ones under worker="retired"', () => {
     const retired = foldRetired([], [counter(10)]);
     const merged = mergeGroup(

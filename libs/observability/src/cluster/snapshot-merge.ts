@@ -79,15 +79,40 @@ export class SnapshotMerger {
   }
 }
 
-/** Adds what an exited worker had counted (its counters and histograms) to `retired`. */
+/**
+ * Adds what an exited worker had counted (its counters and histograms) to `retired`.
+ * With `already` (a snapshot of the same worker folded before), only the difference is
+ * added: a final snapshot read after the worker's exit was noticed.
+ */
 export function foldRetired(
   retired: readonly SnapshotMetric[],
   metrics: readonly SnapshotMetric[],
+  already: readonly SnapshotMetric[] = [],
 ): SnapshotMetric[] {
   const merger = new SnapshotMerger();
   merger.add(retired);
   merger.add(metrics, undefined, isCumulative);
+  merger.add(already.filter(isCumulative).map(negated));
   return merger.result(() => 'sum');
+}
+
+function negated(metric: SnapshotMetric): SnapshotMetric {
+  return {
+    ...metric,
+    points: metric.points.map(({ attributes, value, histogram }) =>
+      histogram
+        ? {
+            attributes,
+            histogram: {
+              boundaries: histogram.boundaries,
+              counts: histogram.counts.map((n) => -n),
+              count: -histogram.count,
+              ...(histogram.sum === undefined ? {} : { sum: -histogram.sum }),
+            },
+          }
+        : { attributes, ...(value === undefined ? {} : { value: -value }) },
+    ),
+  };
 }
 
 /** One worker as the primary last heard from it. */

@@ -9,6 +9,9 @@ import {
 } from '../metrics/cluster-protocol';
 import { foldRetired, type WorkerView } from './snapshot-merge';
 
+/** Exited workers remembered for a snapshot still in the IPC pipe when their exit was seen. */
+const DEPARTED_KEPT = 64;
+
 /** One live worker as the primary knows it. */
 interface Member {
   readonly worker: Worker;
@@ -27,16 +30,20 @@ export interface WorkerStatus {
 /**
  * The primary's record of its workers: each one's last snapshot, and what exited workers
  * had counted ("retired"), so the group's counters never go backwards. A worker is
- * retired when its IPC channel closes: no message of it can arrive after that.
+ * retired at its exit or the close of its IPC channel, whichever comes first; a final
+ * snapshot read after that adds only what it counted beyond the one already retired.
  */
 export class WorkerRegistry {
   private readonly members = new Map<number, Member>();
   private retired: SnapshotMetric[] = [];
+  /** Exited workers' retired snapshots, for a final one that arrives late. */
+  private readonly departed = new Map<number, SnapshotMetric[]>();
   private round = 0;
   private collecting: Promise<void> | undefined;
   private readonly waiters = new Map<number, Set<number>>();
   private readonly onWaiterDone = new Map<number, () => void>();
   private readonly onFork = (worker: Worker) => this.join(worker);
+  /** On 'exit' and on 'disconnect': the first one retires. */
   private readonly onDisconnect = (worker: Worker) => this.retire(worker);
   private readonly onMessage = (worker: Worker, message: unknown) => {
     try {
@@ -56,6 +63,7 @@ export class WorkerRegistry {
     ) => void,
   ) {
     cluster.on('fork', this.onFork);
+    cluster.on('exit', this.onDisconnect);
     cluster.on('disconnect', this.onDisconnect);
     cluster.on('message', this.onMessage);
     for (const worker of Object.values(cluster.workers ?? {}))
@@ -95,6 +103,7 @@ export class WorkerRegistry {
   /** Stops listening to the cluster. */
   close(): void {
     cluster.off('fork', this.onFork);
+    cluster.off('exit', this.onDisconnect);
     cluster.off('disconnect', this.onDisconnect);
     cluster.off('message', this.onMessage);
   }
@@ -112,8 +121,11 @@ export class WorkerRegistry {
     const member = this.members.get(worker.id);
     if (member === undefined) return;
     this.members.delete(worker.id);
-    if (member.snapshot)
-      this.retired = foldRetired(this.retired, member.snapshot.metrics);
+    const metrics = member.snapshot?.metrics ?? [];
+    this.retired = foldRetired(this.retired, metrics);
+    this.departed.set(worker.id, metrics);
+    if (this.departed.size > DEPARTED_KEPT)
+      this.departed.delete(this.departed.keys().next().value as number);
     for (const [round, waiting] of this.waiters)
       if (waiting.delete(worker.id) && waiting.size === 0)
         this.onWaiterDone.get(round)?.();
