@@ -26,6 +26,8 @@ export interface ClusterFixtureOptions {
   authToken?: string;
   /** ObservabilityModule options of every worker. */
   options?: object;
+  /** More environment for the primary, which its workers inherit. */
+  env?: Record<string, string>;
 }
 
 /** A running cluster fixture: a primary with `startClusterMetrics()` and its Nest workers. */
@@ -61,6 +63,7 @@ export async function startClusterFixture(
       FIXTURE_OPTIONS: JSON.stringify(
         options.options ?? { logging: { requestLog: false } },
       ),
+      ...options.env,
     },
   });
   let output = '';
