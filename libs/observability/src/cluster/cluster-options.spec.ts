@@ -51,6 +51,21 @@ describe('resolveClusterMetricsOptions', () => {
   });
 });
 
+it('says what is wrong and what is expected, one line per problem', () => {
+  expect(() =>
+    resolveClusterMetricsOptions({
+      port: 70_000,
+      collectTimeoutMs: 0,
+      auth: { bearerToken: '' },
+    }),
+  ).toThrow(
+    'startClusterMetrics validation error (3 problems):\n' +
+      '  - cluster.port: must be an integer from 0 to 65535 (got 70000)\n' +
+      '  - cluster.auth.bearerToken: must be a non-empty string\n' +
+      '  - cluster.collectTimeoutMs: must be an integer from 10 to 60000 (got 0)',
+  );
+});
+
 describe('clusterSettingsFromEnv', () => {
   it('reads the settings the primary left in the environment, and ignores garbage', () => {
     expect(
