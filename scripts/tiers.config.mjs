@@ -19,6 +19,7 @@ export default {
     ['tracing'],
     ['metrics'],
     ['health', 'logging', 'business-events', 'active-users'],
+    ['cluster'],
     ['options'],
   ],
 };

@@ -74,6 +74,7 @@ describe('API reports of the public entry points', () => {
       ['.', 'index'],
       ['./sdk', 'sdk'],
       ['./register', 'register'],
+      ['./cluster', 'cluster'],
     ]) {
       expect(result.stdout).toContain(
         `${name} (${entry}): libs/observability/api/${name}.api.md is current`,

@@ -1,3 +1,5 @@
+import cluster from 'node:cluster';
+import { randomUUID } from 'node:crypto';
 import {
   envDetector,
   hostDetector,
@@ -152,6 +154,14 @@ function resourceAttributes(
   };
   if (options.serviceVersion)
     attributes[ATTR_SERVICE_VERSION] = options.serviceVersion;
+  // Cluster workers push their own series (docs/cluster.md), unless the env names the instance.
+  if (
+    cluster.isWorker &&
+    !/(^|,)\s*service\.instance\.id\s*=/.test(
+      process.env.OTEL_RESOURCE_ATTRIBUTES ?? '',
+    )
+  )
+    attributes['service.instance.id'] = randomUUID();
   if (options.environment) {
     attributes['deployment.environment.name'] = options.environment;
     // The pre-1.27 key, which Jaeger UIs and older dashboards still filter on.

@@ -81,3 +81,19 @@ describe('ActiveUserWindow', () => {
     expect((window as unknown as { sketch?: unknown }).sketch).toBeUndefined();
   });
 });
+
+describe('ActiveUserWindow.share', () => {
+  it('shares the ids in the window while exact and few, else HyperLogLog registers', () => {
+    let now = 0;
+    const window = new ActiveUserWindow(1_000, 100, () => now);
+    window.touch('a');
+    window.touch('b');
+    now = 600;
+    window.touch('c');
+    expect(window.share(10)).toEqual({ ids: ['a', 'b', 'c'] });
+    now = 1_200; // a and b left the window
+    expect(window.share(10)).toEqual({ ids: ['c'] });
+    const registers = window.share(0);
+    expect('registers' in registers && registers.registers).toHaveLength(4096);
+  });
+});

@@ -1,5 +1,5 @@
 import type { ActiveUsersClock } from './active-users.constants';
-import { hash32 } from './hyper-log-log';
+import { HLL_REGISTERS, hash32, hllAdd } from './hyper-log-log';
 import { SlidingDistinctSketch } from './sliding-distinct-sketch';
 
 /** Share of `maxTracked` evicted at once when full, so eviction scans are amortised. */
@@ -49,6 +49,23 @@ export class ActiveUserWindow {
       return this.lastSeen.size;
     }
     return Math.max(this.lastSeen.size, Math.round(this.sketch.estimate(at)));
+  }
+
+  /**
+   * Mergeable state for a cluster primary: the ids in the window while the count is exact
+   * and there are at most `maxIds` of them, else the window's HyperLogLog registers.
+   */
+  share(maxIds: number): { ids: string[] } | { registers: number[] } {
+    const at = this.now();
+    this.expire(at);
+    const exact = this.sketch === undefined || at >= this.approximateUntil;
+    if (exact && this.lastSeen.size <= maxIds)
+      return { ids: [...this.lastSeen.keys()] };
+    const registers = exact
+      ? new Uint8Array(HLL_REGISTERS)
+      : (this.sketch?.registers(at) ?? new Uint8Array(HLL_REGISTERS));
+    for (const id of this.lastSeen.keys()) hllAdd(registers, hash32(id));
+    return { registers: Array.from(registers) };
   }
 
   /** Whether {@link count} is currently an estimate. */

@@ -25,6 +25,9 @@ import {
 } from './redis-active-user-store';
 import { getRunningSdk } from '../sdk/running-sdk';
 
+/** Past this many ids in its window, a cluster worker shares HyperLogLog registers instead. */
+const MAX_SHARED_IDS = 10_000;
+
 /**
  * Feeds `prs_active_users_total`: distinct authenticated users seen in the last
  * `activeUsers.windowMs`, or the configured `activeUsers.source`.
@@ -95,6 +98,11 @@ export class ActiveUsers implements OnApplicationBootstrap, OnModuleDestroy {
       );
     // In the constructor, so an app's own `setActiveUsersSource()` in a hook wins.
     metrics.setSource(() => this.report());
+    // A `source` is shared already; the in-process window merges across cluster workers.
+    if (!this.cached)
+      metrics.setSharer(() =>
+        this.touched ? this.window.share(MAX_SHARED_IDS) : undefined,
+      );
   }
 
   /** Marks `userId` active now; empty, `null` and `undefined` ids are ignored. Never throws. */
@@ -147,6 +155,7 @@ export class ActiveUsers implements OnApplicationBootstrap, OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     this.metrics.setSource(undefined);
     await this.store?.close();
+    this.metrics.setSharer(undefined);
   }
 
   // Runs inside the gauge callback: it must neither throw nor wait.

@@ -44,3 +44,11 @@ export function hllEstimate(registers: Uint8Array): number {
   if (raw > TWO_32 / 30) return -TWO_32 * Math.log(1 - raw / TWO_32);
   return raw;
 }
+
+/** Merges `other` into `into` register-wise (max): the sketch of the union of both sets. */
+export function hllMerge(into: Uint8Array, other: ArrayLike<number>): void {
+  for (let i = 0; i < HLL_REGISTERS; i++) {
+    const rank = other[i] ?? 0;
+    if (rank > (into[i] as number)) into[i] = rank;
+  }
+}

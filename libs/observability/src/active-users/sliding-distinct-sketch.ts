@@ -1,4 +1,4 @@
-import { HLL_REGISTERS, hllAdd, hllEstimate } from './hyper-log-log';
+import { HLL_REGISTERS, hllAdd, hllEstimate, hllMerge } from './hyper-log-log';
 
 /** Slices per window: the window's edge is accurate to 1/30 of its length. */
 export const SLICES_PER_WINDOW = 30;
@@ -34,6 +34,11 @@ export class SlidingDistinctSketch {
 
   /** Estimated distinct hashes seen in the window ending at `now`. */
   estimate(now: number): number {
+    return hllEstimate(this.registers(now));
+  }
+
+  /** The window's slices ending at `now`, merged register-wise into one sketch. */
+  registers(now: number): Uint8Array {
     const current = Math.floor(now / this.sliceMs);
     const merged = new Uint8Array(HLL_REGISTERS);
     for (let slot = 0; slot < this.slices.length; slot++) {
@@ -41,11 +46,8 @@ export class SlidingDistinctSketch {
       const epoch = this.epochs[slot] ?? -Infinity;
       if (registers === undefined || epoch > current) continue;
       if (epoch < current - SLICES_PER_WINDOW) continue;
-      for (let i = 0; i < HLL_REGISTERS; i++) {
-        const rank = registers[i] as number;
-        if (rank > (merged[i] as number)) merged[i] = rank;
-      }
+      hllMerge(merged, registers);
     }
-    return hllEstimate(merged);
+    return merged;
   }
 }

@@ -111,4 +111,15 @@ export const messages = {
       : `${skipped} more warnings were left unnamed since the last such line`),
   requestLogFailed: (): string =>
     'Writing the request log line failed; the request was not affected',
+  clusterMessageFailed: (): string =>
+    'Handling a cluster metrics message failed; it was ignored',
+  clusterSnapshotFailed: (): string =>
+    "Sending this worker's metrics to the cluster primary failed; the primary keeps its last snapshot",
+  clusterWorkerMissing: (
+    id: number,
+    pid: number | undefined,
+    timeoutMs: number,
+  ): string =>
+    `Cluster worker ${id} (pid ${pid ?? 'unknown'}) did not answer a metrics collection within ${timeoutMs} ms; ` +
+    'its last snapshot was served (see prs_cluster_worker_up)',
 } as const;

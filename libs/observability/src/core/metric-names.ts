@@ -17,6 +17,8 @@ export const METRIC_SUFFIXES = {
   healthCheckStatus: 'health_check_status',
   healthCheckDuration: 'health_check_duration_seconds',
   logRecordsDropped: 'log_records_dropped_total',
+  clusterWorkers: 'cluster_workers',
+  clusterWorkerUp: 'cluster_worker_up',
 } as const;
 
 /** Full metric names for one prefix. */

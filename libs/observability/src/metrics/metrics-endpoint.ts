@@ -76,6 +76,8 @@ export class MetricsEndpoint {
   private previous: Collection | undefined;
   /** Collections started so far (observable in tests and diagnostics). */
   collections = 0;
+  /** In a cluster worker: the group's exposition, asked of the primary (docs/cluster.md). */
+  private group: ((openMetrics: boolean) => Promise<Buffer>) | undefined;
 
   constructor(
     private readonly reader: MetricReader,
@@ -145,12 +147,18 @@ export class MetricsEndpoint {
       .finally(() => this.waiting--);
   }
 
+  /** Serves the body `group` returns instead of this process's own collection. */
+  serveGroup(group: (openMetrics: boolean) => Promise<Buffer>): void {
+    this.group = group;
+  }
+
   /** Collects (or joins the collection in flight) and serializes; rejects when collection fails outright. */
   async render(format: ExpositionFormat = 'text'): Promise<string> {
     return (await this.body(format)).toString('utf8');
   }
 
   private async body(format: ExpositionFormat): Promise<Buffer> {
+    if (this.group) return this.group(format === 'openmetrics');
     const collection = this.collection();
     const metrics = await collection.metrics;
     const batch = Math.floor(collection.served++ / ANSWERS_PER_BATCH);

@@ -13,7 +13,7 @@ export function startMetricsServer(
   host: string,
   port: number,
   paths: PathMatcher,
-  endpoint: MetricsEndpoint,
+  endpoint: Pick<MetricsEndpoint, 'handle'>,
 ): Promise<Server> {
   const server = createServer((req, res) => {
     if (paths.matches(pathOf(req.url))) {

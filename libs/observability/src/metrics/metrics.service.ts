@@ -13,6 +13,8 @@ import { RateLimitedLogger } from '../core/rate-limited-logger';
 import { DirectRoutes } from '../http/direct-routes';
 import type { RunningSdk } from '../sdk/running-sdk';
 import { OBSERVABILITY_SDK } from '../sdk/sdk.constants';
+import { ClusterWorkerLink } from './cluster-worker';
+import { ActiveUsersMetrics } from './instruments/active-users-metrics';
 import { MetricsEndpoint } from './metrics-endpoint';
 import type { MetricsConfig } from './metrics-options.interface';
 import { boundPort, startMetricsServer } from './metrics-server';
@@ -29,11 +31,13 @@ export class MetricsService
   private readonly logger = new Logger('Observability');
   private metricsServer: Server | undefined;
   private endpoint: MetricsEndpoint | undefined;
+  private clusterLink: ClusterWorkerLink | undefined;
 
   constructor(
     @Inject(METRICS_OPTIONS) private readonly config: MetricsConfig,
     @Inject(OBSERVABILITY_SDK) private readonly sdk: RunningSdk,
     private readonly routes: DirectRoutes,
+    private readonly activeUsers: ActiveUsersMetrics,
   ) {}
 
   onModuleInit(): void {
@@ -47,11 +51,19 @@ export class MetricsService
       this.logger.log(messages.metricsNotPulled(sdk.options.metrics.exporters));
       return;
     }
+    const log = new RateLimitedLogger(this.logger);
     const endpoint = (this.endpoint = new MetricsEndpoint(
       sdk.metricReader,
       config.auth,
-      new RateLimitedLogger(this.logger),
+      log,
     ));
+    // A worker of a primary running startClusterMetrics() serves the group's numbers.
+    const link = (this.clusterLink = ClusterWorkerLink.join(
+      sdk.metricReader,
+      log,
+      () => this.activeUsers.share(),
+    ));
+    if (link) endpoint.serveGroup((openMetrics) => link.scrape(openMetrics));
     if (config.port === undefined)
       this.routes.register(config.path, (req, res) =>
         endpoint.handle(req, res),
@@ -75,6 +87,16 @@ export class MetricsService
   /** The dedicated metrics port actually bound, when one is configured. */
   get metricsPort(): number | undefined {
     return this.metricsServer ? boundPort(this.metricsServer) : undefined;
+  }
+
+  /**
+   * In a cluster worker, hands the primary this worker's final counts. Called once the
+   * app's HTTP server is closed and before the SDK shuts down.
+   */
+  async leaveCluster(): Promise<void> {
+    const link = this.clusterLink;
+    this.clusterLink = undefined;
+    await link?.stop();
   }
 
   async onApplicationShutdown(): Promise<void> {
