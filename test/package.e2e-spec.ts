@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { installedVersion, packLibrary } from './support/packed-library';
@@ -33,12 +33,14 @@ describe('the packed package in a separate app', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('packs only the build output, installs from the tarball, boots and serves /metrics', async () => {
+  it('packs the build output, README and CHANGELOG, installs from the tarball, boots and serves /metrics', async () => {
     const packed = packLibrary(dir);
     const files = packed.files.map((f) => f.path);
     expect(files).toEqual(
       expect.arrayContaining([
         'package.json',
+        'README.md',
+        'CHANGELOG.md',
         'dist/index.js',
         'dist/index.d.ts',
         'dist/register.js',
@@ -48,7 +50,8 @@ describe('the packed package in a separate app', () => {
     expect(
       files.filter(
         (f) =>
-          !f.startsWith('dist/') && f !== 'package.json' && f !== 'README.md',
+          !f.startsWith('dist/') &&
+          !['package.json', 'README.md', 'CHANGELOG.md'].includes(f),
       ),
     ).toEqual([]);
     expect(
@@ -77,6 +80,8 @@ describe('the packed package in a separate app', () => {
       }),
     );
     writeFileSync(join(dir, 'main.js'), SCRATCH_MAIN);
+    // What npm shows on the package's page and installs beside the code.
+    const installed = join(dir, 'node_modules', '@prs', 'nestjs-observability');
     execFileSync(
       'npm',
       [
@@ -91,6 +96,12 @@ describe('the packed package in a separate app', () => {
         stdio: 'pipe',
         timeout: 300_000,
       },
+    );
+    expect(readFileSync(join(installed, 'README.md'), 'utf8')).toMatch(
+      /^# @prs\/nestjs-observability\n/,
+    );
+    expect(readFileSync(join(installed, 'CHANGELOG.md'), 'utf8')).toContain(
+      '## Versioning policy',
     );
     const apiCopies = execFileSync(
       'npm',
