@@ -2,29 +2,12 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { installedVersion, packLibrary } from './support/packed-library';
+import {
+  installedVersion,
+  packLibrary,
+  SCRATCH_MAIN,
+} from './support/packed-library';
 import { scrape, valueOf } from './support/exposition';
-
-// A plain CommonJS Nest app, as a separate project would write it without a build step.
-const SCRATCH_MAIN = `
-require('reflect-metadata');
-const { Controller, Get, Module, Param } = require('@nestjs/common');
-const { NestFactory } = require('@nestjs/core');
-const { ObservabilityModule } = require('@prs/nestjs-observability');
-
-class OrdersController { find(id) { return { id }; } }
-Controller('orders')(OrdersController);
-Reflect.decorate([Get(':id'), Reflect.metadata('design:paramtypes', [String])], OrdersController.prototype, 'find', Object.getOwnPropertyDescriptor(OrdersController.prototype, 'find'));
-Param('id')(OrdersController.prototype, 'find', 0);
-
-class AppModule {}
-Module({ imports: [ObservabilityModule.forRoot()], controllers: [OrdersController] })(AppModule);
-
-NestFactory.create(AppModule, { logger: false }).then(async (app) => {
-  await app.listen(0, '127.0.0.1');
-  process.stdout.write('SCRATCH_LISTENING ' + app.getHttpServer().address().port + '\\n');
-});
-`;
 
 describe('the packed package in a separate app', () => {
   let dir: string;
