@@ -51,25 +51,42 @@ function run(
   });
 }
 
-/** Stops the process group started with `detached: true` (npm, its shell and node). */
-function stopGroup(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null || !child.pid)
-    return Promise.resolve();
+/** Whether any process of the group `pgid` is still alive (zombies aside). */
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Stops the process group started with `detached: true` (bash, npm and node): SIGTERM,
+ * SIGKILL after 15 s; done when the child's exit is seen or the group is gone, 30 s at most.
+ */
+async function stopGroup(child: ChildProcess): Promise<void> {
   const pid = child.pid;
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      try {
-        process.kill(-pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }, 15_000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    process.kill(-pid, 'SIGTERM');
-  });
+  if (!pid || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => resolve()),
+  );
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      process.kill(-pid, name);
+    } catch {
+      // already gone
+    }
+  };
+  signal('SIGTERM');
+  for (let waited = 0; waited < 30_000; waited += 250) {
+    const done = await Promise.race([
+      exited.then(() => true),
+      new Promise<boolean>((r) => setTimeout(() => r(false), 250)),
+    ]);
+    if (done || !groupAlive(pid)) return;
+    if (waited === 15_000) signal('SIGKILL');
+  }
 }
 
 /** PATH as a newcomer's shell has it: without the npm scripts' node_modules/.bin entries. */
@@ -98,21 +115,22 @@ function waitFor(
       () => reject(new Error(`${what} did not start in time:\n${output}`)),
       timeoutMs,
     );
+    const onExit = (code: number | null) => {
+      clearTimeout(timer);
+      reject(new Error(`${what} exited with ${code}:\n${output}`));
+    };
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = pattern.exec(output);
       if (match) {
         clearTimeout(timer);
-        child.removeAllListeners('exit');
+        child.off('exit', onExit);
         resolve({ match, output: () => output });
       }
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${what} exited with ${code}:\n${output}`));
-    });
+    child.once('exit', onExit);
   });
 }
 

@@ -44,8 +44,11 @@ export function section(text: string, heading: string): string {
   if (start < 0) throw new Error(`no section "${heading}"`);
   const level = /^#+/.exec(lines[start] ?? '')?.[0].length ?? 2;
   let end = start + 1;
+  let fenced = false; // a `# comment` in a bash block is no heading
   while (end < lines.length) {
-    const h = /^(#+) /.exec(lines[end] ?? '');
+    const line = lines[end] ?? '';
+    if (line.startsWith('```')) fenced = !fenced;
+    const h = fenced ? null : /^(#+) /.exec(line);
     if (h && (h[1]?.length ?? 9) <= level) break;
     end++;
   }
