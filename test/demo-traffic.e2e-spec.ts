@@ -1,6 +1,7 @@
 import { eventGrowth } from './support/demo-client';
 import { type DemoApp, startDemo } from './support/demo-app';
 import { traffic, trafficSummary } from './support/demo-traffic';
+import { freePort } from './support/prometheus-server';
 
 describe('npm run demo:traffic', () => {
   let demo: DemoApp;
@@ -24,7 +25,9 @@ describe('npm run demo:traffic', () => {
     );
     const summary = trafficSummary(run);
     expect(summary.total).toBeGreaterThan(50);
-    expect(summary.total).toBeLessThanOrEqual(25 * 5 + 50);
+    // The budget is rate × duration, as the start line and docs/demo.md say.
+    expect(run.stdout).toContain('at most 125 requests');
+    expect(summary.total).toBeLessThanOrEqual(25 * 5);
     expect([summary.errors, summary.unexpected]).toEqual([0, 0]);
     expect(summary.classes['2xx']).toBeGreaterThan(0);
     const count = (scenario: string, status: number) =>
@@ -53,10 +56,44 @@ describe('npm run demo:traffic', () => {
     expect(eventGrowth(before, after, 'user_login').success).toBeGreaterThan(0);
   }, 120_000);
 
+  it('follows PORT and HOST as npm run demo does, and says where it is going', async () => {
+    // The demo listens on a free port (PORT=0), never the default 3000.
+    const port = new URL(demo.app.url('')).port;
+    expect(port).not.toBe('3000');
+    const run = await traffic({ PORT: port, HOST: '0.0.0.0' }, [
+      '--duration',
+      '1s',
+      '--rate',
+      '10',
+      '--json',
+    ]);
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(run.stdout).toContain(
+      `demo:traffic → http://127.0.0.1:${port} (HOST=0.0.0.0 PORT=${port}) for 1s at 10/s (at most 10 requests,`,
+    );
+    const summary = trafficSummary(run);
+    expect(summary.classes['2xx']).toBeGreaterThan(0);
+    expect(summary.total).toBeLessThanOrEqual(10);
+    expect([summary.errors, summary.unexpected]).toEqual([0, 0]);
+  }, 60_000);
+
+  it('names the address it could not reach and how to point it elsewhere', async () => {
+    const closed = await freePort();
+    const run = await traffic({ PORT: String(closed) }, ['--duration', '1s']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(
+      `no demo answered at http://127.0.0.1:${closed}: ECONNREFUSED`,
+    );
+    expect(run.stderr).toContain('set the same PORT and HOST here');
+  }, 60_000);
+
   it('refuses a non-loopback target and unbounded runs', async () => {
     const remote = await traffic('http://example.com:3000', []);
     expect(remote.code).toBe(2);
     expect(remote.stderr).toContain('example.com is not a loopback address');
+    const lan = await traffic({ HOST: '10.1.2.3', PORT: '4100' }, []);
+    expect(lan.code).toBe(2);
+    expect(lan.stderr).toContain('10.1.2.3 is not a loopback address');
     const long = await traffic(demo.app.url(''), ['--duration', '2h']);
     expect([long.code, long.stderr]).toEqual([
       2,

@@ -1,30 +1,13 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { installedVersion, packLibrary } from './support/packed-library';
+import {
+  installedVersion,
+  packLibrary,
+  SCRATCH_MAIN,
+} from './support/packed-library';
 import { scrape, valueOf } from './support/exposition';
-
-// A plain CommonJS Nest app, as a separate project would write it without a build step.
-const SCRATCH_MAIN = `
-require('reflect-metadata');
-const { Controller, Get, Module, Param } = require('@nestjs/common');
-const { NestFactory } = require('@nestjs/core');
-const { ObservabilityModule } = require('@prs/nestjs-observability');
-
-class OrdersController { find(id) { return { id }; } }
-Controller('orders')(OrdersController);
-Reflect.decorate([Get(':id'), Reflect.metadata('design:paramtypes', [String])], OrdersController.prototype, 'find', Object.getOwnPropertyDescriptor(OrdersController.prototype, 'find'));
-Param('id')(OrdersController.prototype, 'find', 0);
-
-class AppModule {}
-Module({ imports: [ObservabilityModule.forRoot()], controllers: [OrdersController] })(AppModule);
-
-NestFactory.create(AppModule, { logger: false }).then(async (app) => {
-  await app.listen(0, '127.0.0.1');
-  process.stdout.write('SCRATCH_LISTENING ' + app.getHttpServer().address().port + '\\n');
-});
-`;
 
 describe('the packed package in a separate app', () => {
   let dir: string;
@@ -33,12 +16,14 @@ describe('the packed package in a separate app', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('packs only the build output, installs from the tarball, boots and serves /metrics', async () => {
+  it('packs the build output, README and CHANGELOG, installs from the tarball, boots and serves /metrics', async () => {
     const packed = packLibrary(dir);
     const files = packed.files.map((f) => f.path);
     expect(files).toEqual(
       expect.arrayContaining([
         'package.json',
+        'README.md',
+        'CHANGELOG.md',
         'dist/index.js',
         'dist/index.d.ts',
         'dist/register.js',
@@ -48,7 +33,8 @@ describe('the packed package in a separate app', () => {
     expect(
       files.filter(
         (f) =>
-          !f.startsWith('dist/') && f !== 'package.json' && f !== 'README.md',
+          !f.startsWith('dist/') &&
+          !['package.json', 'README.md', 'CHANGELOG.md'].includes(f),
       ),
     ).toEqual([]);
     expect(
@@ -77,6 +63,8 @@ describe('the packed package in a separate app', () => {
       }),
     );
     writeFileSync(join(dir, 'main.js'), SCRATCH_MAIN);
+    // What npm shows on the package's page and installs beside the code.
+    const installed = join(dir, 'node_modules', '@prs', 'nestjs-observability');
     execFileSync(
       'npm',
       [
@@ -91,6 +79,12 @@ describe('the packed package in a separate app', () => {
         stdio: 'pipe',
         timeout: 300_000,
       },
+    );
+    expect(readFileSync(join(installed, 'README.md'), 'utf8')).toMatch(
+      /^# @prs\/nestjs-observability\n/,
+    );
+    expect(readFileSync(join(installed, 'CHANGELOG.md'), 'utf8')).toContain(
+      '## Versioning policy',
     );
     const apiCopies = execFileSync(
       'npm',

@@ -19,15 +19,30 @@ export interface TrafficSummary {
   >;
 }
 
-/** `npm run demo:traffic -- <args>` against `url` (DEMO_URL), killed after 90 s at worst. */
-export function traffic(url: string, args: string[]): Promise<TrafficRun> {
+/**
+ * `npm run demo:traffic -- <args>` against `target` (`DEMO_URL`, or `PORT`/`HOST` as
+ * `npm run demo` reads them, none of them inherited from this process), killed after
+ * 90 s at worst.
+ */
+export function traffic(
+  target: string | { PORT?: string; HOST?: string },
+  args: string[],
+): Promise<TrafficRun> {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  delete env.DEMO_URL;
+  delete env.PORT;
+  delete env.HOST;
+  Object.assign(
+    env,
+    typeof target === 'string' ? { DEMO_URL: target } : target,
+  );
   return new Promise((resolve) => {
     execFile(
       'npm',
       ['run', '--silent', 'demo:traffic', '--', ...args],
       {
         cwd: REPO_ROOT,
-        env: { ...process.env, DEMO_URL: url },
+        env,
         timeout: 90_000,
       },
       (error, stdout, stderr) =>

@@ -33,3 +33,40 @@ export function packLibrary(dir: string): {
   if (first === undefined) throw new Error('npm pack packed nothing');
   return first;
 }
+
+/**
+ * A plain CommonJS Nest app, as a separate project would write it without a build step:
+ * `GET /orders/:id`; prints `SCRATCH_LISTENING <port>` once it listens on a free port.
+ */
+export const SCRATCH_MAIN = `
+require('reflect-metadata');
+const { Controller, Get, Module, Param } = require('@nestjs/common');
+const { NestFactory } = require('@nestjs/core');
+const { ObservabilityModule } = require('@prs/nestjs-observability');
+
+class OrdersController { find(id) { return { id }; } }
+Controller('orders')(OrdersController);
+Reflect.decorate([Get(':id'), Reflect.metadata('design:paramtypes', [String])], OrdersController.prototype, 'find', Object.getOwnPropertyDescriptor(OrdersController.prototype, 'find'));
+Param('id')(OrdersController.prototype, 'find', 0);
+
+class AppModule {}
+Module({ imports: [ObservabilityModule.forRoot()], controllers: [OrdersController] })(AppModule);
+
+NestFactory.create(AppModule, { logger: false }).then(async (app) => {
+  await app.listen(0, '127.0.0.1');
+  process.stdout.write('SCRATCH_LISTENING ' + app.getHttpServer().address().port + '\\n');
+});
+`;
+
+/** Nest and its peers at the repository's versions, for a scratch app's package.json. */
+export function scratchNestDependencies(): Record<string, string> {
+  return Object.fromEntries(
+    [
+      '@nestjs/common',
+      '@nestjs/core',
+      '@nestjs/platform-express',
+      'reflect-metadata',
+      'rxjs',
+    ].map((name) => [name, installedVersion(name)]),
+  );
+}

@@ -3,18 +3,20 @@
  * Command line of `npm run demo:traffic`: bounded in time, rate and count, and only
  * ever aimed at a demo on this machine.
  *
- * @typedef {{ url: URL; durationMs: number; rate: number; maxRequests: number;
- *   concurrency: number; json: boolean }} TrafficOptions
+ * @typedef {{ url: URL; urlSource: string; durationMs: number; rate: number;
+ *   maxRequests: number; concurrency: number; json: boolean }} TrafficOptions
  */
 
 const LIMITS = { durationMs: 3_600_000, rate: 500, maxRequests: 1_000_000 };
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
 
 export const USAGE = `Usage: npm run demo:traffic -- [--duration 60s] [--rate 20] [--max-requests N] [--concurrency 16] [--json]
-  DEMO_URL (default http://127.0.0.1:3000) must be a loopback address.
+  Target: --url, else DEMO_URL, else http://HOST:PORT as \`npm run demo\` reads them
+  (default http://127.0.0.1:3000; HOST 0.0.0.0 or :: is reached on loopback). Loopback only.
   --duration  how long to run: 500ms, 30s, 2m, 1h (default 60s, at most 1h)
   --rate      requests started per second (default 20, at most ${LIMITS.rate})
-  --max-requests  stop after this many requests (default: rate x duration)
+  --max-requests  stop after this many requests, the 3 set-up logins included
+                  (default: rate x duration)
   --concurrency   most requests in flight (default 16)
   --json      end with one line: TRAFFIC_SUMMARY {...}`;
 
@@ -45,7 +47,7 @@ export function parseTrafficOptions(argv, env) {
   );
   if (unknown.length)
     throw new Error(`unknown option --${unknown[0]}\n${USAGE}`);
-  const url = new URL(flags.url ?? env.DEMO_URL ?? 'http://127.0.0.1:3000');
+  const { url, urlSource } = target(flags.url, env);
   if (!LOOPBACK.test(url.hostname))
     throw new Error(
       `demo:traffic only drives a demo on this machine; ${url.hostname} is not a loopback address`,
@@ -55,8 +57,7 @@ export function parseTrafficOptions(argv, env) {
   const maxRequests = Math.floor(
     bounded(
       'max-requests',
-      flags['max-requests'] ??
-        String(Math.ceil((rate * durationMs) / 1000) + 50),
+      flags['max-requests'] ?? String(Math.ceil((rate * durationMs) / 1000)),
       1,
       LIMITS.maxRequests,
     ),
@@ -64,7 +65,53 @@ export function parseTrafficOptions(argv, env) {
   const concurrency = Math.floor(
     bounded('concurrency', flags.concurrency ?? '16', 1, 256),
   );
-  return { url, durationMs, rate, maxRequests, concurrency, json };
+  return { url, urlSource, durationMs, rate, maxRequests, concurrency, json };
+}
+
+/**
+ * Where the demo is: `--url`, else `DEMO_URL`, else `HOST`/`PORT` the way `npm run demo`
+ * reads them (a demo listening on every address is reached on loopback).
+ *
+ * @param {string | undefined} flag
+ * @param {Record<string, string | undefined>} env
+ * @returns {{ url: URL; urlSource: string }}
+ */
+function target(flag, env) {
+  if (flag !== undefined)
+    return { url: parseUrl(flag, '--url'), urlSource: '--url' };
+  if (env.DEMO_URL)
+    return { url: parseUrl(env.DEMO_URL, 'DEMO_URL'), urlSource: 'DEMO_URL' };
+  const port = env.PORT || '3000';
+  if (!/^\d{1,5}$/.test(port) || Number(port) < 1 || Number(port) > 65_535)
+    throw new Error(`PORT=${port}: must be a port number from 1 to 65535`);
+  const host = env.HOST || '127.0.0.1';
+  const reachable =
+    host === '0.0.0.0'
+      ? '127.0.0.1'
+      : host === '::' || host === '[::]'
+        ? '[::1]'
+        : host.includes(':') && !host.startsWith('[')
+          ? `[${host}]`
+          : host;
+  const from = [
+    env.HOST ? `HOST=${env.HOST}` : '',
+    env.PORT ? `PORT=${env.PORT}` : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+  return {
+    url: parseUrl(`http://${reachable}:${port}`, 'HOST/PORT'),
+    urlSource: from || 'default',
+  };
+}
+
+/** @param {string} text @param {string} name */
+function parseUrl(text, name) {
+  try {
+    return new URL(text);
+  } catch {
+    throw new Error(`${name}: ${text} is not a URL`);
+  }
 }
 
 /** @param {string} text */

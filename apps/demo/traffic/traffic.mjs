@@ -2,8 +2,8 @@
 // @ts-check
 /**
  * `npm run demo:traffic -- --duration 60s --rate 20`: realistic mixed load against a
- * running demo (DEMO_URL, default http://127.0.0.1:3000), bounded in time and request
- * count, loopback only. Prints a one-line progress display and a summary.
+ * running demo (DEMO_URL, else HOST and PORT as the demo reads them, default
+ * http://127.0.0.1:3000), bounded in time and request count, loopback only. Prints a one-line progress display and a summary.
  */
 import { parseTrafficOptions } from './traffic-options.mjs';
 import { formatReport } from './traffic-report.mjs';
@@ -81,6 +81,15 @@ const sender = (scenario) => async (call, as) => {
   }
 };
 
+/** `fetch failed` hides the reason in its cause (ECONNREFUSED, ...). @param {unknown} error */
+function describe(error) {
+  if (!(error instanceof Error)) return String(error);
+  const cause = /** @type {{ code?: string; message?: string } | undefined} */ (
+    error.cause
+  );
+  return cause?.code ?? cause?.message ?? error.message;
+}
+
 /** @param {string} text */
 function parseJson(text) {
   try {
@@ -97,15 +106,16 @@ function pickScenario() {
 }
 
 async function main() {
-  const { url, durationMs, rate, maxRequests, concurrency } = options;
+  const { url, urlSource, durationMs, rate, maxRequests, concurrency } =
+    options;
   process.stdout.write(
-    `demo:traffic → ${url.origin} for ${durationMs / 1000}s at ${rate}/s (at most ${maxRequests} requests, ${concurrency} in flight)\n`,
+    `demo:traffic → ${url.origin} (${urlSource}) for ${durationMs / 1000}s at ${rate}/s (at most ${maxRequests} requests, ${concurrency} in flight)\n`,
   );
   try {
     await state.setUp(sender('setup'));
   } catch (error) {
     process.stderr.write(
-      `demo:traffic: ${error instanceof Error ? error.message : String(error)}\n`,
+      `demo:traffic: no demo answered at ${url.origin}: ${describe(error)}. Start it with \`npm run demo\`; when it listens elsewhere, set the same PORT and HOST here (or DEMO_URL).\n`,
     );
     process.exit(1);
   }
