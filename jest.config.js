@@ -5,10 +5,11 @@ const moduleNameMapper = {
 };
 
 // Specs whose outcome does not depend on the Node runtime or the Nest major running Jest:
-// they check files (rules with promtool and Alertmanager, dashboards, compose, the API
-// report, the import tiers, the README's metric tables) or run npm scripts, which use the pinned Node 24 whatever runs
-// Jest (the fresh checkout). CI runs them once, in the README's `npm test` (Node 24, Nest 11),
-// and leaves them out of its other runtime rows, which set PRS_TEST_SCOPE=matrix.
+// they check files (rules with promtool and Alertmanager, dashboards, compose, Kubernetes
+// manifests, the API report, the import tiers, the README's metric tables) or run npm
+// scripts, which use the pinned Node 24 whatever runs Jest (the fresh checkout). CI runs
+// them once, in the README's `npm test` (Node 24, Nest 11), and leaves them out of its
+// other runtime rows, which set PRS_TEST_SCOPE=matrix.
 const RUNTIME_INDEPENDENT = [
   '<rootDir>/test/deploy/',
   '<rootDir>/test/api-report\\.',
