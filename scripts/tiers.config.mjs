@@ -18,7 +18,8 @@ export default {
     ['instrumentation'],
     ['tracing'],
     ['metrics'],
-    ['health', 'logging', 'business-events', 'active-users'],
+    ['health', 'logging', 'business-events', 'active-users', 'slo'],
     ['options'],
+    ['cli'],
   ],
 };
