@@ -72,12 +72,14 @@ export function sloRulesCommand(
     readSloFile(values.config),
     buckets,
     problems,
-    values.config,
+    '',
   );
   if (problems.length > 0 || slo === undefined) {
     err(
-      new ObservabilityConfigError('Service level objectives', problems)
-        .message,
+      new ObservabilityConfigError(
+        `Service level objectives in ${values.config}`,
+        problems,
+      ).message,
     );
     return 1;
   }
