@@ -28,9 +28,8 @@ const URI_VERSIONING = 0;
 /**
  * The routes Nest registered, rebuilt from controller metadata the way Nest's router
  * builds them: global prefix, RouterModule path, URI version, controller and handler
- * paths. Global-prefix exclusions and host-bound controllers are not modelled (an
- * excluded route still shows here with the prefix, so a check against it stays lenient
- * only where it must). Works the same on Express and Fastify.
+ * paths. Global-prefix exclusions are not modelled: an excluded route shows here with
+ * the prefix (docs/slo.md says so). Works the same on Express and Fastify.
  */
 export function appRoutes(
   modules: ModulesContainer,
