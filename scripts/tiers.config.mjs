@@ -18,8 +18,9 @@ export default {
     ['instrumentation'],
     ['tracing'],
     ['metrics'],
-    ['health', 'logging', 'business-events', 'active-users'],
+    ['health', 'logging', 'business-events', 'active-users', 'slo'],
     ['cluster'],
     ['options'],
+    ['cli'],
   ],
 };

@@ -95,6 +95,14 @@ describe('the packed package in a separate app', () => {
       .split('\n');
     expect(apiCopies).toHaveLength(1);
 
+    // The package's bin (`npx prs-observability`), as an installed app gets it.
+    const usage = execFileSync(
+      process.execPath,
+      [join(dir, 'node_modules', '.bin', 'prs-observability'), '--help'],
+      { cwd: dir, encoding: 'utf8' },
+    );
+    expect(usage).toContain('slo-rules');
+
     const child = spawn(
       process.execPath,
       ['--import', '@prs/nestjs-observability/register', 'main.js'],

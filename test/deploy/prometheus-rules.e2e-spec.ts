@@ -180,7 +180,11 @@ describe('Prometheus configuration', () => {
       rel(path.join(PROMETHEUS_DIR, 'prometheus.yml')),
     ]);
     expectSuccess(result);
-    expect(result.output).toContain(`${ruleFiles.length} rule files found`);
+    // rules/ and the generated SLO rules of slo/ (test/deploy/slo-rules.e2e-spec.ts).
+    const sloRuleFiles = listFiles(path.join(PROMETHEUS_DIR, 'slo'), '.yml');
+    expect(result.output).toContain(
+      `${ruleFiles.length + sloRuleFiles.length} rule files found`,
+    );
   });
 
   it('has no top-level recording_rules key and no celery job', () => {

@@ -25,6 +25,10 @@ export {
 export { ObservabilityBootstrapError } from './core/observability-bootstrap.error';
 export { getRunningSdk, type RunningSdk } from './sdk/running-sdk';
 
+// Service level objectives (docs/slo.md)
+export type { SloObjective, SloOptions } from './slo/slo-options.interface';
+export { readSloFile } from './slo/slo-file';
+
 // Metrics
 export { PrsMetrics } from './metrics/prs-metrics';
 export type { ActiveUsersSource } from './metrics/instruments/active-users-metrics';

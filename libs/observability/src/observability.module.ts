@@ -39,6 +39,7 @@ import { OBSERVABILITY_OPTIONS } from './options/options.constants';
 import type { ResolvedObservabilityOptions } from './options/resolved-options';
 import { resolveModuleOptions } from './options/validate-options';
 import { SdkAttachment } from './sdk-attachment.service';
+import { SLO_PROVIDERS } from './slo/slo.providers';
 import { getRunningSdk, type RunningSdk } from './sdk/running-sdk';
 import { OBSERVABILITY_SDK } from './sdk/sdk.constants';
 import { SERVER_SPAN_OBSERVER } from './tracing/tracing.constants';
@@ -102,6 +103,7 @@ import { TRACING_PROVIDERS } from './tracing/tracing.providers';
     ...BUSINESS_EVENTS_PROVIDERS,
     ...ACTIVE_USERS_PROVIDERS,
     ...LOGGING_PROVIDERS,
+    ...SLO_PROVIDERS,
   ],
   exports: [
     DirectRoutes,

@@ -1,6 +1,8 @@
-import type {
-  HealthOptions,
-  ObservabilityModuleOptions,
+import { resolve } from 'node:path';
+import {
+  type HealthOptions,
+  type ObservabilityModuleOptions,
+  readSloFile,
 } from '@prs/nestjs-observability';
 import type Redis from 'ioredis';
 import type { DemoConfig } from '../config/demo-config';
@@ -13,6 +15,15 @@ export const EVENT_TYPES = [
   'payment_processing',
   'commission_calculation',
 ];
+
+/**
+ * The demo's service level objectives (apps/demo/slos.yaml, from dist/apps/demo/observability/):
+ * validated at startup, and the source of deploy/'s SLO rules (`npm run slo:rules`).
+ */
+export const DEMO_SLO_FILE = resolve(
+  __dirname,
+  '../../../../apps/demo/slos.yaml',
+);
 
 /**
  * `ObservabilityModule.forRootAsync()` options from the app's own clients: the health
@@ -71,5 +82,6 @@ export function observabilityOptions(
     businessEvents: { eventTypes: EVENT_TYPES },
     health,
     ...(activeUsers ? { activeUsers } : {}),
+    slo: readSloFile(DEMO_SLO_FILE),
   };
 }

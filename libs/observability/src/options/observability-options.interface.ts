@@ -6,6 +6,7 @@ import type {
   HttpMetricsOptions,
   MetricsOptions,
 } from '../metrics/metrics-options.interface';
+import type { SloOptions } from '../slo/slo-options.interface';
 
 export type {
   HttpMetricsOptions,
@@ -39,4 +40,10 @@ export interface ObservabilityModuleOptions {
   logging?: LoggingOptions;
   /** Links from logs to traces. */
   tracing?: TracingLinkOptions;
+  /**
+   * Service level objectives (or `readSloFile('slos.yaml')`): validated at startup,
+   * routes included, and turned into rules by `prs-observability slo-rules`; see docs/slo.md.
+   * @default undefined
+   */
+  slo?: SloOptions;
 }

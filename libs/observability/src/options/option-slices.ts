@@ -8,6 +8,7 @@ import type { LoggingConfig } from '../logging/logging-options.interface';
 import { LOGGING_OPTIONS } from '../logging/logging.constants';
 import type { MetricsConfig } from '../metrics/metrics-options.interface';
 import { METRICS_OPTIONS } from '../metrics/metrics.constants';
+import { SLO_OPTIONS } from '../slo/slo.constants';
 import { OBSERVABILITY_OPTIONS } from './options.constants';
 import type { ResolvedObservabilityOptions } from './resolved-options';
 
@@ -44,6 +45,7 @@ export const OPTION_SLICE_PROVIDERS: Provider[] = [
   })),
   slice(BUSINESS_EVENTS_OPTIONS, (o) => o.businessEvents),
   slice(ACTIVE_USERS_OPTIONS, (o) => o.activeUsers),
+  slice(SLO_OPTIONS, (o) => o.slo),
 ];
 
 /** The disk check measures the log file's directory by default when logging to a file. */

@@ -6,6 +6,7 @@ import type {
   ResolvedHttpMetricsOptions,
   ResolvedMetricsOptions,
 } from '../metrics/metrics-options.interface';
+import type { SloConfig } from '../slo/slo-options.interface';
 
 /** Module options after validation, with every default applied. */
 export interface ResolvedObservabilityOptions {
@@ -16,4 +17,6 @@ export interface ResolvedObservabilityOptions {
   health: ResolvedHealthOptions;
   logging: ResolvedLoggingOptions;
   tracing: { uiUrl: string | undefined };
+  /** Service level objectives (when declared) and their problems, reported at bootstrap. */
+  slo: SloConfig;
 }

@@ -64,7 +64,7 @@ describe('resolveModuleOptions', () => {
     expect(attempt).toThrow(ObservabilityConfigError);
     expect(attempt).toThrow(
       'ObservabilityModule options validation error (10 problems):\n' +
-        '  - tracer: unknown option (known: metrics, http, health, businessEvents, activeUsers, logging, tracing)\n' +
+        '  - tracer: unknown option (known: metrics, http, health, businessEvents, activeUsers, logging, tracing, slo)\n' +
         '  - metrics.enabled: must be a boolean\n' +
         '  - metrics.prefix: must match /^[a-zA-Z_][a-zA-Z0-9_]*$/ (got "prs-app")\n' +
         '  - metrics.path: must start with "/", not be "/" and contain no spaces, "?" or "#" (got "metrics")\n' +

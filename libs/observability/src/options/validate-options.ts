@@ -9,6 +9,7 @@ import { resolveHealthOptions } from '../health/validate-health-options';
 import { resolveLoggingOptions } from '../logging/validate-logging-options';
 import { resolveMetricsOptions } from '../metrics/validate-metrics-options';
 import { isHttpUrl } from '../sdk/env';
+import { resolveSloOptions } from '../slo/validate-slo-options';
 import type { ObservabilityModuleOptions } from './observability-options.interface';
 import type { ResolvedObservabilityOptions } from './resolved-options';
 
@@ -20,6 +21,7 @@ const SECTIONS = [
   'activeUsers',
   'logging',
   'tracing',
+  'slo',
 ];
 
 /**
@@ -52,8 +54,15 @@ export function resolveModuleOptions(
   const activeUsers = resolveActiveUsersOptions(input.activeUsers, problems);
   const logging = resolveLoggingOptions(input.logging, problems);
   const tracing = resolveTracingLinks(input.tracing, c);
+  // Objective problems wait for the route check at bootstrap (SloRouteCheck), so that
+  // one error lists them with unknown routes; with other problems, they go now.
+  const sloProblems: ConfigProblem[] = [];
+  const slo = resolveSloOptions(input.slo, http.durationBuckets, sloProblems);
   if (problems.length > 0)
-    throw new ObservabilityConfigError('ObservabilityModule options', problems);
+    throw new ObservabilityConfigError('ObservabilityModule options', [
+      ...problems,
+      ...sloProblems,
+    ]);
   return {
     metrics,
     http,
@@ -62,6 +71,7 @@ export function resolveModuleOptions(
     health,
     logging,
     tracing,
+    slo: { slo, problems: sloProblems },
   };
 }
 
