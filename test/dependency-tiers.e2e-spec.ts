@@ -103,7 +103,7 @@ describe('dependency tiers check (scripts/check-tiers.mjs)', () => {
         "import type { Options } from '../options/options';\n",
     });
     expectProblems(result, [
-      'upward import: tracing/span-options.ts (tier 3 tracing) imports options/options.ts (tier 6 options)',
+      'upward import: tracing/span-options.ts (tier 3 tracing) imports options/options.ts (tier 7 options)',
     ]);
   });
 
@@ -165,7 +165,7 @@ describe('dependency tiers check (scripts/check-tiers.mjs)', () => {
       'http/exports.ts': "export * from '../options/x';\n",
     });
     expectProblems(result, [
-      'upward import: http/exports.ts (tier 1 http) imports options/x.ts (tier 6 options)',
+      'upward import: http/exports.ts (tier 1 http) imports options/x.ts (tier 7 options)',
     ]);
   });
 
