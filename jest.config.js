@@ -4,20 +4,51 @@ const moduleNameMapper = {
   '^@prs/nestjs-observability$': '<rootDir>/libs/observability/src/index.ts',
 };
 
-// Specs whose outcome does not depend on the Node runtime or the Nest major running Jest:
-// they check files (rules with promtool and Alertmanager, dashboards, compose, Kubernetes
-// manifests, the API report, the import tiers, the README's metric tables) or run npm
-// scripts, which use the pinned Node 24 whatever runs Jest (the fresh checkout). CI runs
-// them once, in the README's `npm test` (Node 24, Nest 11), and leaves them out of its
-// other runtime rows, which set PRS_TEST_SCOPE=matrix.
-const RUNTIME_INDEPENDENT = [
+const specs = (...names) => names.map((n) => `<rootDir>/test/${n}\\.`);
+
+// CI runs the whole suite once, as the README's `npm test` (Node 24, Nest 11), then again on
+// the other runtimes (PRS_TEST_SCOPE=runtime) and on Nest 12 (PRS_TEST_SCOPE=nest), leaving
+// out there what those rows cannot change:
+// - specs that check files (rules with promtool and Alertmanager, dashboards, compose,
+//   Kubernetes manifests, the API report, the import tiers, the README's metric tables) or
+//   run npm scripts, which use the pinned Node 24 whatever runs Jest (the fresh checkout);
+// - specs that measure the app's latency under load, which belong to one quiet runtime;
+const NOT_RUNTIME_DEPENDENT = [
   '<rootDir>/test/deploy/',
-  '<rootDir>/test/api-report\\.',
-  '<rootDir>/test/dependency-tiers\\.',
-  '<rootDir>/test/demo-fresh-checkout\\.',
-  '<rootDir>/test/readme-metrics\\.',
+  ...specs(
+    'api-report',
+    'dependency-tiers',
+    'demo-fresh-checkout',
+    'readme-metrics',
+  ),
+  ...specs('metrics-scrape-load', 'health-readiness-load'),
 ];
-const matrixRow = process.env.PRS_TEST_SCOPE === 'matrix';
+// - and on Nest 12, the specs of the SDK's own machinery under a fixture app (exporters and
+//   their faults, shutdown and crash flushes, sampling, exemplars, cluster IPC, Redis
+//   counting): Nest only hosts them, and they ran on every runtime with Nest 11.
+const NOT_NEST_DEPENDENT = specs(
+  'metrics-otlp',
+  'metrics-otlp-faults',
+  'trace-failures',
+  'trace-receivers',
+  'shutdown-flush',
+  'shutdown-exporter-down',
+  'crash-flush',
+  'sampling-edge',
+  'exemplars',
+  'cluster-workers',
+  'cluster-otlp',
+  'active-users-redis',
+);
+const scope = process.env.PRS_TEST_SCOPE || undefined;
+const leftOut =
+  scope === 'runtime'
+    ? NOT_RUNTIME_DEPENDENT
+    : scope === 'nest'
+      ? [...NOT_RUNTIME_DEPENDENT, ...NOT_NEST_DEPENDENT]
+      : [];
+if (scope !== undefined && scope !== 'runtime' && scope !== 'nest')
+  throw new Error(`PRS_TEST_SCOPE must be runtime or nest, not ${scope}`);
 
 module.exports = {
   // Global only: Jest ignores testTimeout inside `projects`.
@@ -44,10 +75,7 @@ module.exports = {
       transform: { '^.+\\.ts$': tsJest },
       moduleNameMapper,
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
-      testPathIgnorePatterns: [
-        '/node_modules/',
-        ...(matrixRow ? RUNTIME_INDEPENDENT : []),
-      ],
+      testPathIgnorePatterns: ['/node_modules/', ...leftOut],
     },
   ],
 };
