@@ -7,7 +7,8 @@
 //                         deploy/alertmanager/alertmanager.yml (secret file paths moved
 //                         to the Operator's mount of the Secret alertmanager-prs-receivers)
 //   grafana.yaml          ConfigMaps for Grafana's sidecar: the datasources (in-cluster
-//                         URLs) and one per deploy/grafana/dashboards/*.json
+//                         URLs) and one per deploy/grafana/dashboards/*.json and
+//                         dashboards/slo/*.json (the generated SLO dashboards)
 //
 //   node deploy/kubernetes/generate.mjs            rewrite the generated files
 //   node deploy/kubernetes/generate.mjs --check    exit 1 naming each stale file (CI)
@@ -148,9 +149,13 @@ function grafana(root) {
       },
     },
   ];
-  for (const file of listFiles(
-    path.join(root, 'deploy/grafana/dashboards'),
-    '.json',
+  // The hand-made dashboards and the generated SLO ones (deploy/grafana/dashboards/slo).
+  const dashboards = [
+    'deploy/grafana/dashboards',
+    'deploy/grafana/dashboards/slo',
+  ];
+  for (const file of dashboards.flatMap((dir) =>
+    listFiles(path.join(root, dir), '.json'),
   )) {
     sources.push(path.relative(root, file));
     objects.push({
