@@ -2,28 +2,24 @@ import { HttpException } from '@nestjs/common';
 import { type Span, SpanStatusCode, type Tracer } from '@opentelemetry/api';
 import { finalize, isObservable, tap } from 'rxjs';
 
-type Handler = (this: unknown, ...args: unknown[]) => unknown;
+import type { RouteHandler } from '../http/route-handlers';
 
-const ORIGINAL = Symbol.for('@prs/nestjs-observability:original-handler');
-
-/** Whether `fn` is already one of our wrappers. */
-export function isWrappedHandler(fn: unknown): boolean {
-  return typeof fn === 'function' && ORIGINAL in fn;
-}
+/** Marks (and holds the original of) a handler wrapped in a span. */
+export const SPANNED = Symbol.for('@prs/nestjs-observability:original-handler');
 
 /**
  * Wraps a controller method in an active span named `Controller.method`, so the
- * queries and commands it runs become its children. The wrapper keeps the method's
- * name and every Reflect metadata key Nest reads (route, guards, pipes, ...), returns
- * the same value (a promise or observable is followed to its end) and rethrows the
- * same error. 4xx `HttpException`s are outcomes, not span errors.
+ * queries and commands it runs become its children. The wrapper returns the same value
+ * (a promise or observable is followed to its end) and rethrows the same error. 4xx
+ * `HttpException`s are outcomes, not span errors. (`wrapRouteHandlers` keeps the
+ * method's name and metadata.)
  */
 export function wrapHandler(
   tracer: Tracer,
   controller: string,
   method: string,
-  original: Handler,
-): Handler {
+  original: RouteHandler,
+): RouteHandler {
   const name = `${controller}.${method}`;
   // The span name already says `Controller.method`; one attribute carries it for search.
   const attributes = { 'code.function.name': name };
@@ -60,11 +56,6 @@ export function wrapHandler(
       return result;
     });
   };
-  Object.defineProperty(wrapped, 'name', { value: original.name });
-  Object.defineProperty(wrapped, ORIGINAL, { value: original });
-  for (const key of Reflect.getMetadataKeys(original) as unknown[]) {
-    Reflect.defineMetadata(key, Reflect.getMetadata(key, original), wrapped);
-  }
   return wrapped;
 }
 

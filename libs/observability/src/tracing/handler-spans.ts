@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { DiscoveryService } from '@nestjs/core';
 import { trace } from '@opentelemetry/api';
 import { OBSERVABILITY_SDK } from '../sdk/sdk.constants';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../core/package-info';
 import type { RunningSdk } from '../sdk/running-sdk';
-import { isWrappedHandler, wrapHandler } from './handler-span.wrapper';
+import { wrapRouteHandlers } from '../http/route-handlers';
+import { SPANNED, wrapHandler } from './handler-span.wrapper';
 
 /**
  * Gives every controller route handler its own span (`DealsController.findOne`)
@@ -25,36 +25,13 @@ export class HandlerSpans {
     discovery: DiscoveryService,
     @Inject(OBSERVABILITY_SDK) sdk: RunningSdk,
   ) {
-    let count = 0;
-    if (!sdk.options.disabled && sdk.options.traces.exporter !== 'none') {
-      const tracer = trace.getTracer(PACKAGE_NAME, PACKAGE_VERSION);
-      for (const wrapper of discovery.getControllers()) {
-        const metatype = wrapper.metatype as
-          (new (...args: never[]) => unknown) | undefined;
-        const prototype = metatype?.prototype as
-          Record<string, unknown> | undefined;
-        if (!metatype || !prototype) continue;
-        for (const method of Object.getOwnPropertyNames(prototype)) {
-          if (method === 'constructor') continue;
-          const descriptor = Object.getOwnPropertyDescriptor(prototype, method);
-          const handler = descriptor?.value as
-            ((...args: unknown[]) => unknown) | undefined;
-          if (typeof handler !== 'function' || isWrappedHandler(handler))
-            continue;
-          if (Reflect.getMetadata(PATH_METADATA, handler) === undefined)
-            continue;
-          if (Reflect.getMetadata(METHOD_METADATA, handler) === undefined)
-            continue;
-          prototype[method] = wrapHandler(
-            tracer,
-            metatype.name,
-            method,
-            handler,
-          );
-          count++;
-        }
-      }
-    }
-    this.wrapped = count;
+    const tracing =
+      !sdk.options.disabled && sdk.options.traces.exporter !== 'none';
+    const tracer = trace.getTracer(PACKAGE_NAME, PACKAGE_VERSION);
+    this.wrapped = tracing
+      ? wrapRouteHandlers(discovery, SPANNED, (controller, method, original) =>
+          wrapHandler(tracer, controller, method, original),
+        )
+      : 0;
   }
 }
