@@ -1,4 +1,3 @@
-import { createServer, type Server, type Socket } from 'node:net';
 import { startDemo } from './support/demo-app';
 import {
   ADAPTERS,
@@ -9,33 +8,12 @@ import {
 } from './support/fixture-process';
 import { hammer } from './support/http';
 import { freePort } from './support/prometheus-server';
+import { startHangingServer } from './support/private-services';
 
 /** The documented shutdown bound (README "Shutdown": the last spans are flushed within 5 s). */
 const BOUND_MS = 5_000;
 /** Nest's close and Node's exit after the bound, on a loaded 2-core box (as in shutdown-flush). */
 const MARGIN_MS = 2_500;
-
-/** Accepts connections and never answers, like a firewall that drops packets. */
-async function blackhole(): Promise<{
-  port: number;
-  close: () => Promise<void>;
-}> {
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('error', () => undefined);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as { port: number }).port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
-}
 
 /** SIGTERM, then the milliseconds until the process exited (or the string why not). */
 async function sigtermToExit(app: RunningFixture): Promise<number | string> {
@@ -84,7 +62,8 @@ describe.each(CASES)(
   'shutdown of the %s on %s with the trace exporter %s',
   (target, adapter, mode) => {
     it(`exits within ${BOUND_MS} ms + ${MARGIN_MS} ms of SIGTERM and says what was lost`, async () => {
-      const hole = mode === 'blackholed' ? await blackhole() : undefined;
+      const hole =
+        mode === 'blackholed' ? await startHangingServer() : undefined;
       const port = hole?.port ?? (await freePort());
       const { app, path } = await start(target, adapter, {
         OTEL_TRACES_EXPORTER: 'otlp',

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
 import { startFixture } from './support/fixture-process';
 import { freePort } from './support/prometheus-server';
+import { startHangingServer } from './support/private-services';
 import { scrape, valueOf } from './support/exposition';
 import { hammer } from './support/http';
 
@@ -12,33 +12,12 @@ function rssBytes(pid: number): number {
   return Number(match?.[1] ?? 0) * 1024;
 }
 
-/** Accepts connections and never answers, like a firewall that drops packets. */
-async function blackhole(): Promise<{
-  port: number;
-  close: () => Promise<void>;
-}> {
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('error', () => undefined);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as { port: number }).port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
-}
-
 describe.each(['refused', 'blackholed'] as const)(
   'trace exporter %s',
   (mode) => {
     it('serves 5,000 requests without a failure, bounded memory, counted drops and few warnings', async () => {
-      const hole = mode === 'blackholed' ? await blackhole() : undefined;
+      const hole =
+        mode === 'blackholed' ? await startHangingServer() : undefined;
       const port = hole?.port ?? (await freePort());
       const app = await startFixture({
         env: {
