@@ -7,8 +7,8 @@ import {
   sendRequests,
   signal,
   startClusterFixture,
-  sumOf,
 } from './support/cluster-fixture';
+import { sampleSum } from './support/demo-client';
 
 const REQUESTS = 8_000;
 const KILL_AFTER = 2_000;
@@ -56,14 +56,17 @@ describe.each(ADAPTERS)('cluster workers come and go (%s)', (adapter) => {
     const scraper = (async () => {
       while (loading) {
         latest = await scrape(fixture.metricsUrl);
-        totals.push(sumOf(latest, 'prs_http_requests_total', ROUTE));
+        totals.push(sampleSum(latest, 'prs_http_requests_total', ROUTE));
         await sleep(100);
       }
     })();
     // The victim is the busiest worker of the latest scrape: the cluster may hand a worker
     // few or none of the 16 connections, and killing an idle one would prove nothing.
     const servedBy = (text: string, id: number) =>
-      sumOf(text, 'prs_http_requests_total', { ...ROUTE, worker: String(id) });
+      sampleSum(text, 'prs_http_requests_total', {
+        ...ROUTE,
+        worker: String(id),
+      });
     let victimId = 0;
     let killed = false;
     const load = await sendRequests(
@@ -103,16 +106,22 @@ describe.each(ADAPTERS)('cluster workers come and go (%s)', (adapter) => {
         ? body
         : undefined;
     });
-    expect(sumOf(text, 'prs_http_requests_total', ROUTE)).toBe(responses);
+    expect(sampleSum(text, 'prs_http_requests_total', ROUTE)).toBe(responses);
     expect(
-      sumOf(text, 'prs_http_requests_total', { ...ROUTE, status_code: '200' }),
+      sampleSum(text, 'prs_http_requests_total', {
+        ...ROUTE,
+        status_code: '200',
+      }),
     ).toBe(load.statuses.get(200));
-    expect(sumOf(text, 'prs_http_request_duration_seconds_count', ROUTE)).toBe(
-      responses,
-    );
+    expect(
+      sampleSum(text, 'prs_http_request_duration_seconds_count', ROUTE),
+    ).toBe(responses);
     // The killed worker's counts live on under worker="retired"; the load was spread.
     expect(
-      sumOf(text, 'prs_http_requests_total', { ...ROUTE, worker: 'retired' }),
+      sampleSum(text, 'prs_http_requests_total', {
+        ...ROUTE,
+        worker: 'retired',
+      }),
     ).toBeGreaterThan(0);
     expect(
       valueOf(text, 'prs_cluster_worker_up', { worker: String(victimId) }),
@@ -151,8 +160,8 @@ describe.each(ADAPTERS)('cluster workers come and go (%s)', (adapter) => {
           valueOf(text, 'prs_cluster_workers', { state: 'responding' })!,
       ).toBe(linesOf(text, 'prs_cluster_worker_up').length);
       // Served from its last snapshot: the group's counters do not go backwards.
-      expect(sumOf(text, 'prs_http_requests_total', ROUTE)).toBe(
-        sumOf(before, 'prs_http_requests_total', ROUTE),
+      expect(sampleSum(text, 'prs_http_requests_total', ROUTE)).toBe(
+        sampleSum(before, 'prs_http_requests_total', ROUTE),
       );
       await until('the warning naming the stopped worker', () =>
         fixture
@@ -216,7 +225,7 @@ describe.each(ADAPTERS)(
         expect(denied.status).toBe(401);
         expect(await denied.text()).not.toContain('prs_');
         const text = await scrape(url, { headers: bearer });
-        expect(sumOf(text, 'prs_http_requests_total', ROUTE)).toBe(400);
+        expect(sampleSum(text, 'prs_http_requests_total', ROUTE)).toBe(400);
         expect(
           valueOf(text, 'prs_cluster_workers', { state: 'responding' }),
         ).toBe(4);

@@ -2,7 +2,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { type Adapter, REPO_ROOT, stopChild } from './fixture-process';
-import { parseSamples } from './exposition';
 
 const CLUSTER_MAIN = join(
   REPO_ROOT,
@@ -118,21 +117,6 @@ export function signal(pid: number, name: NodeJS.Signals): void {
   } catch {
     // already exited
   }
-}
-
-/** Sum of the samples of `name` whose labels include `labels` (0 when none). */
-export function sumOf(
-  text: string,
-  name: string,
-  labels: Record<string, string> = {},
-): number {
-  return parseSamples(text)
-    .filter(
-      (s) =>
-        s.name === name &&
-        Object.entries(labels).every(([k, v]) => s.labels[k] === v),
-    )
-    .reduce((total, s) => total + s.value, 0);
 }
 
 /** What {@link sendRequests} got back. */
