@@ -1,7 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
-import { type Adapter, REPO_ROOT, stopChild } from './fixture-process';
+import {
+  type Adapter,
+  baseFixtureEnv,
+  REPO_ROOT,
+  stopChild,
+} from './fixture-process';
 
 const CLUSTER_MAIN = join(
   REPO_ROOT,
@@ -49,10 +54,7 @@ export async function startClusterFixture(
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      NO_COLOR: '1',
-      OTEL_TRACES_EXPORTER: 'none',
+      ...baseFixtureEnv(),
       ADAPTER: options.adapter ?? 'express',
       CLUSTER_WORKERS: String(options.workers ?? 4),
       CLUSTER_COLLECT_TIMEOUT_MS: String(options.collectTimeoutMs ?? 1000),

@@ -144,16 +144,23 @@ export function runFixtureToExit(
   });
 }
 
+/** The environment every fixture process starts from: no colours, no trace export. */
+export function baseFixtureEnv(): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    NO_COLOR: '1',
+    OTEL_TRACES_EXPORTER: 'none',
+  };
+}
+
 function spawnFixture(options: FixtureOptions): ChildProcess {
   const args = options.preload === false ? [] : ['--import', REGISTER];
   return spawn(process.execPath, [...args, options.entry ?? FIXTURE_MAIN], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      NO_COLOR: '1',
-      OTEL_TRACES_EXPORTER: 'none',
+      ...baseFixtureEnv(),
       PORT: '0',
       ADAPTER: options.adapter ?? 'express',
       FIXTURE_OPTIONS: JSON.stringify(options.options ?? {}),
