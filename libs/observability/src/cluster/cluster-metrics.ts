@@ -9,13 +9,14 @@ import {
   type PrimaryMessage,
 } from '../metrics/cluster-protocol';
 import type { ExpositionFormat } from '../metrics/exposition-format';
+import { MetricsEndpoint } from '../metrics/metrics-endpoint';
+import type { MetricsAuthOptions } from '../metrics/metrics-options.interface';
 import { boundPort, startMetricsServer } from '../metrics/metrics-server';
 import {
   type ClusterMetricsOptions,
   resolveClusterMetricsOptions,
 } from './cluster-options';
 import { clusterStatusMetrics } from './cluster-status';
-import { GroupEndpoint } from './group-endpoint';
 import { writeGroupExposition } from './group-exposition';
 import { mergeGroup } from './snapshot-merge';
 import { WorkerRegistry } from './worker-registry';
@@ -80,7 +81,7 @@ export async function startClusterMetrics(
         o.host,
         o.port,
         new PathMatcher([o.path]),
-        new GroupEndpoint(render, o.auth, log),
+        groupEndpoint(render, o.auth, log),
       );
     } catch (error) {
       registry.close();
@@ -97,4 +98,20 @@ export async function startClusterMetrics(
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/**
+ * The primary's `/metrics`: a single process's endpoint (methods, auth, negotiation,
+ * headers, the waiting-scrape limit) serving the group's exposition.
+ */
+function groupEndpoint(
+  render: (format: ExpositionFormat) => Promise<string>,
+  auth: MetricsAuthOptions | undefined,
+  log: RateLimitedLogger,
+): MetricsEndpoint {
+  const endpoint = new MetricsEndpoint(undefined, auth, log);
+  endpoint.serveGroup(async (openMetrics) =>
+    Buffer.from(await render(openMetrics ? 'openmetrics' : 'text'), 'utf8'),
+  );
+  return endpoint;
 }

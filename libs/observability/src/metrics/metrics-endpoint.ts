@@ -79,8 +79,12 @@ export class MetricsEndpoint {
   /** In a cluster worker: the group's exposition, asked of the primary (docs/cluster.md). */
   private group: ((openMetrics: boolean) => Promise<Buffer>) | undefined;
 
+  /**
+   * @param reader the SDK's pull reader; `undefined` for an endpoint that only serves
+   *   what {@link serveGroup} hands it (a cluster primary, which runs no SDK).
+   */
   constructor(
-    private readonly reader: MetricReader,
+    private readonly reader: MetricReader | undefined,
     private readonly auth: MetricsAuthOptions | undefined,
     private readonly log: RateLimitedLogger,
     limits: Partial<ScrapeLimits> = {},
@@ -223,6 +227,8 @@ export class MetricsEndpoint {
     // unref: a pending pause must not hold a shutting-down process open.
     if (pause > 0)
       await new Promise((resolve) => setTimeout(resolve, pause).unref());
+    if (this.reader === undefined)
+      throw new Error('No metric reader, and no group exposition to serve');
     const start = performance.now();
     const { resourceMetrics, errors } = await this.reader.collect({
       timeoutMillis: COLLECT_TIMEOUT_MS,
