@@ -16,6 +16,7 @@ export default {
     ['core'],
     ['http', 'sdk'],
     ['instrumentation'],
+    ['doctor'],
     ['tracing'],
     ['metrics'],
     ['health', 'logging', 'business-events', 'active-users', 'slo'],

@@ -1,22 +1,29 @@
 #!/usr/bin/env node
+import { doctorCommand } from './doctor.command';
 import { sloRulesCommand } from './slo-rules.command';
 
 /** `prs-observability <command>`: one entry per subcommand. */
 const COMMANDS: Record<
   string,
-  (argv: string[], out: (s: string) => void, err: (s: string) => void) => number
+  (
+    argv: string[],
+    out: (s: string) => void,
+    err: (s: string) => void,
+  ) => number | Promise<number>
 > = {
   'slo-rules': sloRulesCommand,
+  doctor: doctorCommand,
 };
 
 const USAGE = `Usage: prs-observability <command> [options]
 
 Commands:
+  doctor      explains why telemetry does not show up (versions, preload, /metrics, OTLP)
   slo-rules   rules, rule tests and a dashboard from service level objectives
 
 prs-observability <command> --help shows a command's options.`;
 
-function main(argv: string[]): number {
+async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   const out = (s: string) => process.stdout.write(`${s}\n`);
   const err = (s: string) => process.stderr.write(`${s}\n`);
@@ -30,11 +37,13 @@ function main(argv: string[]): number {
     return 2;
   }
   try {
-    return command(rest, out, err);
+    return await command(rest, out, err);
   } catch (error) {
     err(error instanceof Error ? error.message : String(error));
     return 1;
   }
 }
 
-process.exitCode = main(process.argv.slice(2));
+void main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

@@ -23,31 +23,55 @@ const PROBES: readonly Probe[] = [
   },
 ];
 
+/** What became of one probed module's instrumentation. */
+export type ModuleState =
+  'instrumented' | 'loaded-before-sdk' | 'not-loaded' | 'disabled';
+
 /**
- * Names the enabled modules that were loaded (through `require`) but not patched,
- * which happens when the app loaded them before the SDK started. Modules the app
- * has not loaded are not loaded here. ESM-only loads are not visible to this check.
+ * The state of each probed module (pg, ioredis): `loaded-before-sdk` when the app loaded
+ * it (through `require`) but it is not patched, which happens when it was loaded before
+ * the SDK started. Modules the app has not loaded are not loaded here. ESM-only loads
+ * are not visible to this check (`not-loaded`).
  */
+export function moduleStates(
+  enabled: Record<InstrumentationName, boolean>,
+  tracing: boolean,
+  fromDir: string = process.cwd(),
+): Partial<Record<InstrumentationName, ModuleState>> {
+  const require = createRequire(`${fromDir}/`);
+  const states: Partial<Record<InstrumentationName, ModuleState>> = {};
+  for (const probe of PROBES) {
+    if (!enabled[probe.module]) {
+      states[probe.module] = 'disabled';
+      continue;
+    }
+    let loaded: NodeJS.Module | undefined;
+    try {
+      loaded = require.cache[require.resolve(probe.module)];
+    } catch {
+      loaded = undefined; // not installed
+    }
+    const target =
+      loaded === undefined
+        ? undefined
+        : probe.patched(loaded.exports as Record<string, unknown>);
+    states[probe.module] =
+      typeof target !== 'function'
+        ? 'not-loaded'
+        : isInstrumented(target, tracing)
+          ? 'instrumented'
+          : 'loaded-before-sdk';
+  }
+  return states;
+}
+
+/** Names the enabled modules that were loaded but not patched (see {@link moduleStates}). */
 export function findUninstrumentedModules(
   enabled: Record<InstrumentationName, boolean>,
   tracing: boolean,
   fromDir: string = process.cwd(),
 ): InstrumentationName[] {
-  const require = createRequire(`${fromDir}/`);
-  const missed: InstrumentationName[] = [];
-  for (const probe of PROBES) {
-    if (!enabled[probe.module]) continue;
-    let path: string;
-    try {
-      path = require.resolve(probe.module);
-    } catch {
-      continue; // not installed
-    }
-    const loaded = require.cache[path];
-    if (loaded === undefined) continue;
-    const target = probe.patched(loaded.exports as Record<string, unknown>);
-    if (typeof target === 'function' && !isInstrumented(target, tracing))
-      missed.push(probe.module);
-  }
-  return missed;
+  return Object.entries(moduleStates(enabled, tracing, fromDir))
+    .filter(([, state]) => state === 'loaded-before-sdk')
+    .map(([module]) => module as InstrumentationName);
 }

@@ -51,6 +51,15 @@ export interface MetricsOptions {
    * @default 1000
    */
   seriesLimit?: number;
+  /**
+   * Serve `GET <path>/status` (e.g. `/metrics/status`), next to the metrics and behind the
+   * same auth: a read-only JSON status (versions, preload flags, which of pg/ioredis were
+   * loaded before the SDK, export counters; no option or environment values, no hosts, no
+   * credentials) that `npx prs-observability doctor --url` reads. When unset,
+   * `PRS_OBSERVABILITY_STATUS=true` turns it on.
+   * @default false
+   */
+  status?: boolean;
 }
 
 /** HTTP request metrics, recorded at the HTTP server for every request. */
@@ -77,6 +86,7 @@ export interface ResolvedMetricsOptions {
   host: string;
   auth: MetricsAuthOptions | undefined;
   seriesLimit: number;
+  status: boolean;
 }
 
 /** The `http` section after validation, with every default applied. */

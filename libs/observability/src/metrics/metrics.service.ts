@@ -10,11 +10,14 @@ import {
 import { messages } from '../core/messages';
 import { PathMatcher } from '../core/path-matcher';
 import { RateLimitedLogger } from '../core/rate-limited-logger';
-import { DirectRoutes } from '../http/direct-routes';
+import { pathOf } from '../core/path-of';
+import { statusHandler, statusPath } from '../doctor/app-status';
+import { DirectRoutes, type DirectRouteHandler } from '../http/direct-routes';
 import type { RunningSdk } from '../sdk/running-sdk';
 import { OBSERVABILITY_SDK } from '../sdk/sdk.constants';
 import { ClusterWorkerLink } from './cluster-worker';
 import { ActiveUsersMetrics } from './instruments/active-users-metrics';
+import { authChallenge, createAuthorizationCheck } from './metrics-auth';
 import { MetricsEndpoint } from './metrics-endpoint';
 import type { MetricsConfig } from './metrics-options.interface';
 import { boundPort, startMetricsServer } from './metrics-server';
@@ -32,6 +35,7 @@ export class MetricsService
   private metricsServer: Server | undefined;
   private endpoint: MetricsEndpoint | undefined;
   private clusterLink: ClusterWorkerLink | undefined;
+  private statusRoute: DirectRouteHandler | undefined;
 
   constructor(
     @Inject(METRICS_OPTIONS) private readonly config: MetricsConfig,
@@ -64,20 +68,46 @@ export class MetricsService
       () => this.activeUsers.share(),
     ));
     if (link) endpoint.serveGroup((openMetrics) => link.scrape(openMetrics));
-    if (config.port === undefined)
+    if (config.port === undefined) {
       this.routes.register(config.path, (req, res) =>
         endpoint.handle(req, res),
       );
+      if (this.status)
+        this.routes.register(statusPath(config.path), this.status);
+    }
+  }
+
+  /** The doctor's status handler, when `metrics.status` is on. */
+  private get status(): DirectRouteHandler | undefined {
+    const { config, sdk } = this;
+    if (!config.status) return undefined;
+    return (this.statusRoute ??= statusHandler(
+      sdk,
+      createAuthorizationCheck(config.auth),
+      config.auth && authChallenge(config.auth),
+    ));
   }
 
   async onApplicationBootstrap(): Promise<void> {
     const { config } = this;
     if (this.endpoint === undefined || config.port === undefined) return;
+    const endpoint = this.endpoint;
+    const status = this.status;
+    const statusPaths = new PathMatcher(
+      status ? [statusPath(config.path)] : [],
+    );
     this.metricsServer = await startMetricsServer(
       config.host,
       config.port,
-      new PathMatcher([config.path]),
-      this.endpoint,
+      new PathMatcher(
+        status ? [config.path, statusPath(config.path)] : [config.path],
+      ),
+      {
+        handle: (req, res) =>
+          status && statusPaths.matches(pathOf(req.url))
+            ? status(req, res)
+            : endpoint.handle(req, res),
+      },
     );
     this.logger.log(
       `Prometheus metrics at http://${config.host}:${boundPort(this.metricsServer)}${config.path}`,

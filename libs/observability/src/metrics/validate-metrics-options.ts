@@ -15,6 +15,7 @@ export const DEFAULT_METRICS_OPTIONS = {
   path: '/metrics',
   host: '127.0.0.1',
   seriesLimit: 1000,
+  status: false,
   durationBuckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 2.5, 5, 10],
   excludePaths: [
     '/api/health',
@@ -38,6 +39,7 @@ const METRICS_KEYS = [
   'host',
   'auth',
   'seriesLimit',
+  'status',
 ];
 const HTTP_KEYS = ['durationBuckets', 'excludePaths'];
 
@@ -83,6 +85,19 @@ export function resolveMetricsOptions(
     MAX_SERIES_LIMIT,
   );
 
+  const statusEnv = process.env.PRS_OBSERVABILITY_STATUS;
+  c.check(
+    statusEnv === undefined || statusEnv === 'true' || statusEnv === 'false',
+    'PRS_OBSERVABILITY_STATUS',
+    `must be true or false (got ${c.show(statusEnv)})`,
+  );
+  const status = c.boolean(
+    metrics.status ??
+      (statusEnv === undefined ? d.status : statusEnv === 'true'),
+    d.status,
+    'metrics.status',
+  );
+
   const buckets = http.durationBuckets ?? [...d.durationBuckets];
   c.check(
     isIncreasingPositive(buckets),
@@ -106,6 +121,7 @@ export function resolveMetricsOptions(
       host,
       auth: metrics.auth,
       seriesLimit,
+      status,
     },
     http: { durationBuckets: [...buckets], excludePaths: [...excludePaths] },
   };
