@@ -266,7 +266,7 @@ describe('prs-observability doctor', () => {
         title: 'One copy of @opentelemetry/api',
         verdict: 'fail',
         message: `2 copies of @opentelemetry/api are installed (${api} at node_modules/@opentelemetry/api, 1.9.0 at node_modules/legacy-tracing-lib/node_modules/@opentelemetry/api): each copy keeps its own globals and patches, so telemetry recorded through one is invisible to the other.`,
-        fix: `Keep one version: add "overrides": { "@opentelemetry/api": "<the SDK's version>" } to package.json and run npm install; \`npm ls @opentelemetry/api\` shows who pulls the other. ${SEE}`,
+        fix: `Keep one version: add an npm "overrides" entry for @opentelemetry/api (the version @prs/nestjs-observability uses) to package.json and run npm install; \`npm ls @opentelemetry/api\` shows who pulls the other. ${SEE}`,
       },
     ]);
   });

@@ -37,7 +37,7 @@ export const doctorMessages = {
   }),
   duplicateSingleton: (name: string, copies: string[]): Finding => ({
     message: `${copies.length} copies of ${name} are installed (${copies.join(', ')}): each copy keeps its own globals and patches, so telemetry recorded through one is invisible to the other.`,
-    fix: `Keep one version: add "overrides": { "${name}": "<the SDK's version>" } to package.json and run npm install; \`npm ls ${name}\` shows who pulls the other. See ${SEE}`,
+    fix: `Keep one version: add an npm "overrides" entry for ${name} (the version @prs/nestjs-observability uses) to package.json and run npm install; \`npm ls ${name}\` shows who pulls the other. See ${SEE}`,
   }),
   esmWithRequire: (where: string): Finding => ({
     message: `This app is ESM (Nest 12 or "type": "module") but ${where} preloads the SDK with --require: ESM imports bypass it, so ioredis and express are not instrumented.`,
@@ -76,8 +76,8 @@ export const doctorMessages = {
     message: `${url} is not valid Prometheus exposition: ${problem}.`,
     fix: `Make sure the path is served by the SDK (not by a controller or a proxy's error page). See ${SEE}`,
   }),
-  metricsEmpty: (url: string): Finding => ({
-    message: `${url} serves no prs_* metrics: the module is not attached or the prefix differs.`,
+  metricsEmpty: (url: string, prefix: string): Finding => ({
+    message: `${url} serves none of the SDK's metrics (no name starts with "${prefix}_"): the module is not attached, or metrics.prefix differs (--prefix).`,
     fix: `Import ObservabilityModule.forRoot() in the app's root module. See ${SEE}`,
   }),
 } as const;

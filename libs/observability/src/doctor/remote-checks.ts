@@ -98,7 +98,7 @@ export async function checkMetrics(
   if (typeof summary === 'string')
     return fail(id, title, m.metricsInvalid(shown, summary));
   if (![...summary.names].some((n) => n.startsWith(`${prefix}_`)))
-    return fail(id, title, m.metricsEmpty(shown));
+    return fail(id, title, m.metricsEmpty(shown, prefix));
   return pass(id, title, `${summary.samples} valid samples at ${shown}`);
 }
 
