@@ -33,7 +33,7 @@ describe('bootstrap', () => {
     expect(code).not.toBe(0);
     expect(output).toContain(
       'ObservabilityConfigError: ObservabilityModule options validation error (5 problems):\n' +
-        '  - metrics.colour: unknown option (known: enabled, prefix, path, port, host, auth, seriesLimit)\n' +
+        '  - metrics.colour: unknown option (known: enabled, prefix, path, port, host, auth, seriesLimit, status)\n' +
         '  - metrics.prefix: must match /^[a-zA-Z_][a-zA-Z0-9_]*$/ (got "9bad")\n' +
         '  - metrics.port: must be an integer from 0 to 65535 (got 70000)\n' +
         '  - metrics.seriesLimit: must be an integer from 1 to 1999 (got 0)\n' +

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   ADAPTERS,
+  FIXTURE_ESM_MAIN,
   REPO_ROOT,
   baseFixtureEnv,
   startFixture,
@@ -289,6 +290,31 @@ describe('prs-observability doctor', () => {
         fix: `Start with \`${PRELOAD}\` (or NODE_OPTIONS="--import @prs/nestjs-observability/register"). ${SEE}`,
       }),
     ]);
+  });
+
+  it('reports a running ESM app started with --require (NODE_OPTIONS)', async () => {
+    const app = await startFixture({
+      preload: false,
+      entry: FIXTURE_ESM_MAIN,
+      options: { metrics: { status: true } },
+      env: { NODE_OPTIONS: '--require @prs/nestjs-observability/register' },
+    });
+    try {
+      const run = await doctor(
+        ['--url', app.url(''), '--otlp', otlp.url, '--json'],
+        tmpdir(),
+      );
+      expect(run.code).toBe(1);
+      expect(check(run, 'running-preload')).toEqual(
+        expect.objectContaining({
+          verdict: 'fail',
+          message:
+            'This app is ESM (Nest 12 or "type": "module") but the running app preloads the SDK with --require: ESM imports bypass it, so ioredis and express are not instrumented.',
+        }),
+      );
+    } finally {
+      await app.stop();
+    }
   });
 
   it('reports an unreachable OTLP endpoint', async () => {

@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -102,6 +102,38 @@ describe('the packed package in a separate app', () => {
       { cwd: dir, encoding: 'utf8' },
     );
     expect(usage).toContain('slo-rules');
+    // `npx prs-observability doctor` in the app: the tarball's bin finds the app's packages.
+    const doctor = JSON.parse(
+      spawnSync(
+        process.execPath,
+        [
+          join(dir, 'node_modules', '.bin', 'prs-observability'),
+          'doctor',
+          '--json',
+        ],
+        {
+          cwd: dir,
+          encoding: 'utf8',
+          env: { PATH: process.env.PATH ?? '', OTEL_TRACES_EXPORTER: 'none' },
+        },
+      ).stdout,
+    ) as { checks: { id: string; verdict: string; message: string }[] };
+    expect(
+      doctor.checks.filter((c) =>
+        [
+          'nest-version',
+          'otel-api-version',
+          'otel-singleton:@opentelemetry/api',
+        ].includes(c.id),
+      ),
+    ).toEqual([
+      expect.objectContaining({ id: 'nest-version', verdict: 'pass' }),
+      expect.objectContaining({ id: 'otel-api-version', verdict: 'pass' }),
+      expect.objectContaining({
+        id: 'otel-singleton:@opentelemetry/api',
+        verdict: 'pass',
+      }),
+    ]);
 
     const child = spawn(
       process.execPath,

@@ -70,7 +70,7 @@ export function checkInstrumentation(status: AppStatus): CheckResult[] {
       fail(
         'running-preload',
         'Preload line of the running app',
-        m.esmWithRequire("the running app's flags"),
+        m.esmWithRequire('the running app'),
       ),
     );
   return results;

@@ -13,6 +13,7 @@ describe('resolveModuleOptions', () => {
       host: '127.0.0.1',
       auth: undefined,
       seriesLimit: 1000,
+      status: false,
     });
     expect(resolved.http.durationBuckets).toEqual([
       0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 2.5, 5, 10,
@@ -20,6 +21,28 @@ describe('resolveModuleOptions', () => {
     expect(resolved.http.excludePaths).toEqual([
       ...DEFAULT_OPTIONS.http.excludePaths,
     ]);
+  });
+
+  it('takes metrics.status from the option, else PRS_OBSERVABILITY_STATUS, else false', () => {
+    const status = (option: boolean | undefined, env: string | undefined) => {
+      const saved = process.env.PRS_OBSERVABILITY_STATUS;
+      if (env === undefined) delete process.env.PRS_OBSERVABILITY_STATUS;
+      else process.env.PRS_OBSERVABILITY_STATUS = env;
+      try {
+        return resolveModuleOptions({ metrics: { status: option } }).metrics
+          .status;
+      } finally {
+        if (saved === undefined) delete process.env.PRS_OBSERVABILITY_STATUS;
+        else process.env.PRS_OBSERVABILITY_STATUS = saved;
+      }
+    };
+    expect(status(undefined, undefined)).toBe(false);
+    expect(status(undefined, 'true')).toBe(true);
+    expect(status(false, 'true')).toBe(false);
+    expect(status(true, 'false')).toBe(true);
+    expect(() => status(undefined, '1')).toThrow(
+      'PRS_OBSERVABILITY_STATUS: must be true or false (got "1")',
+    );
   });
 
   it('keeps valid explicit values', () => {
