@@ -40,6 +40,8 @@ const NOT_NEST_DEPENDENT = specs(
   'cluster-otlp',
   'active-users-redis',
 );
+// The doctor specs (doctor, doctor-status) run in every row: they report the running app's
+// Node.js and Nest versions and read the status the module serves on each adapter.
 const scope = process.env.PRS_TEST_SCOPE || undefined;
 const leftOut =
   scope === 'runtime'

@@ -112,6 +112,11 @@ export function checkPreload(dir: string, env: NodeJS.ProcessEnv): CheckResult {
     if (found.import || found.require) imported ??= where;
   }
   return imported === undefined
-    ? fail(id, title, m.noPreload('The "start" script'), 'warn')
+    ? fail(
+        id,
+        title,
+        m.noPreload('The start command ("start", "start:prod", NODE_OPTIONS)'),
+        'warn',
+      )
     : pass(id, title, `${kind} app, preloaded by ${imported}`);
 }
