@@ -73,7 +73,12 @@ describe.each(ADAPTERS)('the doctor status on %s', (adapter) => {
         entry: 'commonjs',
         preload: { import: true, require: false },
         sdk: { disabled: false, tracesExporter: 'otlp' },
-        instrumentation: { pg: 'instrumented', ioredis: 'instrumented' },
+        // express is instrumented only when enabled (off by default) and spans are exported.
+        instrumentation: {
+          pg: 'instrumented',
+          ioredis: 'instrumented',
+          express: 'disabled',
+        },
       });
       expect(
         (await fetch(app.url('/metrics/status'), { method: 'POST' })).status,

@@ -256,6 +256,37 @@ describe('prs-observability doctor', () => {
     }
   });
 
+  it('sees express instrumented when its instrumentation is on and spans are exported', async () => {
+    const app = await startFixture({
+      preload: false,
+      entry: join(REPO_ROOT, 'dist', 'test', 'fixtures', 'sdk-options-main.js'),
+      options: { metrics: { status: true } },
+      env: {
+        FIXTURE_SDK_OPTIONS: JSON.stringify({
+          instrumentations: { express: true },
+        }),
+        OTEL_TRACES_EXPORTER: 'otlp',
+        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: otlp.url,
+      },
+    });
+    try {
+      const run = await doctor(
+        ['--url', app.url(''), '--otlp', otlp.url, '--json'],
+        tmpdir(),
+      );
+      expect(check(run, 'instrumented:express')).toEqual(
+        expect.objectContaining({
+          verdict: 'pass',
+          message: 'express: instrumented',
+        }),
+      );
+      expect(failing(run)).toEqual([]);
+      expect(run.code).toBe(0);
+    } finally {
+      await app.stop();
+    }
+  });
+
   it('reports two versions of @opentelemetry/api', async () => {
     const dir = tempProject('cjs-app', { secondApi: '1.9.0' });
     const run = await doctor(['--dir', dir, '--otlp', otlp.url, '--json']);

@@ -29,7 +29,7 @@ export interface AppStatus {
     tracesExporter: string;
     metricsExporters: string[];
   };
-  /** pg and ioredis: patched, loaded before the SDK (unpatched), not loaded, disabled. */
+  /** pg, ioredis, express: patched, loaded before the SDK (unpatched), not loaded, disabled. */
   instrumentation: Partial<Record<string, ModuleState>>;
   /** The SDK's own export counters since start. */
   exports: {

@@ -49,7 +49,7 @@ export async function fetchStatus(
   }
 }
 
-/** The running SDK, and each of pg/ioredis patched unless loaded before the SDK. */
+/** The running SDK, and each of pg/ioredis/express patched unless loaded before the SDK. */
 export function checkInstrumentation(status: AppStatus): CheckResult[] {
   if (status.sdk.disabled)
     return [fail('sdk-started', 'SDK started', m.sdkNotStarted())];

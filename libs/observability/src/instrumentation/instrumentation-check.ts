@@ -6,6 +6,8 @@ interface Probe {
   module: InstrumentationName;
   /** The function the instrumentation patches, from the module's exports. */
   patched: (exports: Record<string, unknown>) => unknown;
+  /** Patched only when spans are exported (no metric of ours comes from it). */
+  tracingOnly?: boolean;
 }
 
 const PROBES: readonly Probe[] = [
@@ -21,6 +23,12 @@ const PROBES: readonly Probe[] = [
       (redis as { prototype?: { sendCommand?: unknown } }).prototype
         ?.sendCommand,
   },
+  {
+    module: 'express',
+    patched: (express) =>
+      (express.application as { use?: unknown } | undefined)?.use,
+    tracingOnly: true,
+  },
 ];
 
 /** What became of one probed module's instrumentation. */
@@ -28,7 +36,7 @@ export type ModuleState =
   'instrumented' | 'loaded-before-sdk' | 'not-loaded' | 'disabled';
 
 /**
- * The state of each probed module (pg, ioredis): `loaded-before-sdk` when the app loaded
+ * The state of each probed module (pg, ioredis, and express when tracing): `loaded-before-sdk` when the app loaded
  * it (through `require`) but it is not patched, which happens when it was loaded before
  * the SDK started. Modules the app has not loaded are not loaded here. ESM-only loads
  * are not visible to this check (`not-loaded`).
@@ -41,7 +49,7 @@ export function moduleStates(
   const require = createRequire(`${fromDir}/`);
   const states: Partial<Record<InstrumentationName, ModuleState>> = {};
   for (const probe of PROBES) {
-    if (!enabled[probe.module]) {
+    if (!enabled[probe.module] || (probe.tracingOnly && !tracing)) {
       states[probe.module] = 'disabled';
       continue;
     }
