@@ -13,40 +13,25 @@ export async function fetchStatus(
   const id = 'app-status';
   const title = "The app's observability status";
   const res = await probe(url, { headers }, timeoutMs);
-  const why = !res.ok
-    ? res.why
-    : res.status !== 200
-      ? `HTTP ${res.status}`
-      : undefined;
-  if (why !== undefined || !res.ok)
-    return {
-      result: fail(
-        id,
-        title,
-        m.statusUnavailable(safeUrl(url), why ?? ''),
-        'warn',
-      ),
-    };
+  const unavailable = (why: string) => ({
+    result: fail(id, title, m.statusUnavailable(safeUrl(url), why), 'warn'),
+  });
+  if (!res.ok) return unavailable(res.why);
+  if (res.status !== 200) return unavailable(`HTTP ${res.status}`);
+  let status: AppStatus;
   try {
-    const status = JSON.parse(res.body) as AppStatus;
-    return {
-      status,
-      result: pass(
-        id,
-        title,
-        `${status.package.name} ${status.package.version} answers at ${safeUrl(url)}`,
-      ),
-    };
+    status = JSON.parse(res.body) as AppStatus;
   } catch {
-    return {
-      result: fail(
-        id,
-        title,
-        m.statusUnavailable(safeUrl(url), 'not JSON'),
-        'warn',
-      ),
-    };
+    return unavailable('not JSON');
   }
+  return {
+    status,
+    result: pass(
+      id,
+      title,
+      `${status.package.name} ${status.package.version} answers at ${safeUrl(url)}`,
+    ),
+  };
 }
 
 /** The running SDK, and each of pg/ioredis/express patched unless loaded before the SDK. */
