@@ -178,7 +178,6 @@ describe('prs-observability doctor', () => {
         options: { metrics: { status: true } },
         env: { FIXTURE_STORE: '1' },
       });
-      await fetch(app.url('/api/store/deals/1')).catch(() => undefined);
     });
     afterAll(() => app.stop());
 

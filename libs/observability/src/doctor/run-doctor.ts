@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { AppStatus } from './app-status';
 import { statusPath } from './app-status';
-import type { CheckResult } from './doctor-check';
+import { type CheckResult, skip } from './doctor-check';
 import {
   checkNode,
   checkPreload,
@@ -76,13 +76,19 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
       ? checkNode(status.node, "the running app's")
       : checkNode(process.versions.node, "this shell's"),
   );
-  if (isProject || status)
-    checks.push(
-      ...checkVersions(isProject ? installedVersions(dir) : status!.versions),
-    );
+  const versions = isProject ? installedVersions(dir) : status?.versions;
+  if (versions !== undefined) checks.push(...checkVersions(versions));
   if (isProject) {
     checks.push(...checkSingletons(dir));
     checks.push(checkPreload(dir, options.env));
+  } else {
+    checks.push(
+      skip(
+        'project',
+        'Project checks',
+        `no package.json in ${dir}: run the doctor in the app's directory or pass --dir`,
+      ),
+    );
   }
   if (status) checks.push(...checkInstrumentation(status));
   if (metricsUrl !== undefined)
