@@ -29,21 +29,13 @@ export async function doctorCommand(
   out: (line: string) => void,
   err: (line: string) => void,
 ): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      dir: { type: 'string', default: '.' },
-      url: { type: 'string' },
-      'metrics-url': { type: 'string' },
-      'metrics-path': { type: 'string', default: '/metrics' },
-      prefix: { type: 'string', default: 'prs' },
-      otlp: { type: 'string' },
-      timeout: { type: 'string', default: '3000' },
-      json: { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
-    },
-    strict: true,
-  });
+  let values: ReturnType<typeof parseDoctorArgs>['values'];
+  try {
+    ({ values } = parseDoctorArgs(argv));
+  } catch (error) {
+    err(`${(error as Error).message}\n\n${DOCTOR_USAGE}`);
+    return 2;
+  }
   if (values.help) {
     out(DOCTOR_USAGE);
     return 0;
@@ -52,10 +44,10 @@ export async function doctorCommand(
   const urls = [values.url, values['metrics-url'], values.otlp].filter(
     (u): u is string => u !== undefined,
   );
-  const badUrl = urls.find((u) => !URL.canParse(u));
+  const badUrl = urls.find((u) => !isHttpUrl(u));
   if (!(Number.isInteger(timeoutMs) && timeoutMs > 0) || badUrl !== undefined) {
     err(
-      `${badUrl === undefined ? '--timeout must be a positive number of ms' : `not a URL: ${badUrl}`}\n\n${DOCTOR_USAGE}`,
+      `${badUrl === undefined ? '--timeout must be a positive number of ms' : `not an http(s) URL: ${badUrl}`}\n\n${DOCTOR_USAGE}`,
     );
     return 2;
   }
@@ -72,4 +64,28 @@ export async function doctorCommand(
   });
   out(values.json ? JSON.stringify(report, null, 2) : formatReport(report));
   return report.ok ? 0 : 1;
+}
+
+function isHttpUrl(url: string): boolean {
+  return (
+    URL.canParse(url) && ['http:', 'https:'].includes(new URL(url).protocol)
+  );
+}
+
+function parseDoctorArgs(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    options: {
+      dir: { type: 'string', default: '.' },
+      url: { type: 'string' },
+      'metrics-url': { type: 'string' },
+      'metrics-path': { type: 'string', default: '/metrics' },
+      prefix: { type: 'string', default: 'prs' },
+      otlp: { type: 'string' },
+      timeout: { type: 'string', default: '3000' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
 }
