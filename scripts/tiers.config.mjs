@@ -16,8 +16,8 @@ export default {
     ['core'],
     ['http', 'sdk'],
     ['instrumentation'],
-    ['doctor'],
-    ['tracing'],
+    // doctor: the status the metrics endpoint serves, and the CLI's checks.
+    ['tracing', 'doctor'],
     ['metrics'],
     ['health', 'logging', 'business-events', 'active-users', 'slo'],
     ['cluster'],
