@@ -23,9 +23,21 @@ export function prepareFixtureTable(): void {
   );
 }
 
+/**
+ * The fixture app's cache keys start with this, one prefix per Jest process
+ * (`baseFixtureEnv()` hands it to the fixtures), so suites running side by side on the
+ * machine's one Redis never see each other's cached deal.
+ */
+export const FIXTURE_CACHE_PREFIX = `fixture:${process.pid}:`;
+
+/** The fixture app's cache key of deal `id`. */
+export function fixtureCacheKey(id: number): string {
+  return `${FIXTURE_CACHE_PREFIX}deal:${id}`;
+}
+
 /** Deletes the fixture's cache keys from the machine's Redis. */
 export function clearFixtureCache(): void {
-  execFileSync('redis-cli', ['-h', '127.0.0.1', 'del', 'fixture:deal:1'], {
+  execFileSync('redis-cli', ['-h', '127.0.0.1', 'del', fixtureCacheKey(1)], {
     stdio: 'pipe',
     timeout: 10_000,
   });
