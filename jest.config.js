@@ -1,7 +1,16 @@
 /** @type {import('jest').Config} */
 const tsJest = ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }];
+// In-process specs load ObservabilityModule, which imports the ESM-only @nestjs/terminus 12.
+const transform = {
+  '^.+\\.ts$': tsJest,
+  '/node_modules/@nestjs/terminus/.+\\.js$':
+    '<rootDir>/test/support/esm-to-cjs.transform.js',
+};
+const transformIgnorePatterns = ['/node_modules/(?!@nestjs/terminus/)'];
 const moduleNameMapper = {
   '^@prs/nestjs-observability$': '<rootDir>/libs/observability/src/index.ts',
+  '^@prs/nestjs-observability/testing$':
+    '<rootDir>/libs/observability/src/testing.ts',
 };
 
 const specs = (...names) => names.map((n) => `<rootDir>/test/${n}\\.`);
@@ -65,14 +74,16 @@ module.exports = {
     {
       displayName: 'unit',
       testEnvironment: 'node',
-      transform: { '^.+\\.ts$': tsJest },
+      transform,
+      transformIgnorePatterns,
       moduleNameMapper,
       testMatch: ['<rootDir>/libs/**/*.spec.ts'],
     },
     {
       displayName: 'e2e',
       testEnvironment: 'node',
-      transform: { '^.+\\.ts$': tsJest },
+      transform,
+      transformIgnorePatterns,
       moduleNameMapper,
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       testPathIgnorePatterns: ['/node_modules/', ...leftOut],
