@@ -134,3 +134,19 @@ export function startTestingSdk(options: TestingSdkOptions = {}): TestingSdk {
   global[TESTING_SDK] = started;
   return started;
 }
+
+/**
+ * Forgets the in-memory SDK and resets the OpenTelemetry globals, so the next
+ * {@link startTestingSdk} starts a fresh one: for the library's own specs that need a
+ * new meter per test (observable gauges keep their callbacks for the meter's life).
+ */
+export function stopTestingSdk(): void {
+  const global = globalThis as GlobalWithTestingSdk;
+  if (global[TESTING_SDK] === undefined) return;
+  global[TESTING_SDK] = undefined;
+  setRunningSdk(undefined);
+  trace.disable();
+  metrics.disable();
+  context.disable();
+  propagation.disable();
+}
