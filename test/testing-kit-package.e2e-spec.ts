@@ -14,7 +14,7 @@ const blocks = codeBlocks(readDoc('README.md')).filter(
   (b) => b.before === MARK,
 );
 
-/** The file a block names in its first line (`// test/deals.e2e-spec.ts`). */
+/** The file a block names in its first line (`// test/deals.spec.ts`). */
 function fileOf(code: string): string {
   const name = /^\/\/ ([\w./-]+\.[jt]s)\b/.exec(code)?.[1];
   if (!name) throw new Error(`a marked README block names no file:\n${code}`);
@@ -87,7 +87,7 @@ describe('the testing kit in a separate project (packed package, its own Jest)',
       'src/deals.controller.ts',
       'jest.config.js',
       'test/observability.setup.ts',
-      'test/deals.e2e-spec.ts',
+      'test/deals.spec.ts',
     ]);
     const packed = packLibrary(dir);
     const pinned = (...names: string[]) =>
@@ -159,12 +159,12 @@ describe('the testing kit in a separate project (packed package, its own Jest)',
       { cwd: dir, stdio: 'pipe', timeout: 400_000 },
     );
 
-    const passing = jest('test/deals.e2e-spec.ts');
+    const passing = jest('test/deals.spec.ts');
     expect(passing.output).toMatch(/Tests:\s+4 passed, 4 total/);
     expect(passing.status).toBe(0);
 
-    writeFileSync(join(dir, 'test', 'wrong.e2e-spec.ts'), WRONG_SPEC);
-    const failing = jest('test/wrong.e2e-spec.ts');
+    writeFileSync(join(dir, 'test', 'wrong.spec.ts'), WRONG_SPEC);
+    const failing = jest('test/wrong.spec.ts');
     expect(failing.status).toBe(1);
     expect(failing.output).toMatch(/Tests:\s+2 failed, 2 total/);
     expect(failing.output).toContain(
