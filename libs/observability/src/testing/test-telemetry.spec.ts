@@ -35,7 +35,7 @@ describe('TestTelemetry: readers and failure messages on the real module', () =>
     await expect(
       telemetry.expectBusinessEvent('payment_processing', 'success', 2),
     ).rejects.toThrow(
-      /^Expected business event payment_processing \(success\) 2 time\(s\), but it was recorded 1 time\(s\)\. Recorded business events:\n(  \w+ \w+: 1\n?){3}$/,
+      /^Expected business event payment_processing \(success\) 2 time\(s\), but it was recorded 1 time\(s\)\. Recorded business events:\n( {2}\w+ \w+: 1\n?){3}$/,
     );
 
     await telemetry.reset();
@@ -52,7 +52,7 @@ describe('TestTelemetry: readers and failure messages on the real module', () =>
     events.trackDealCreation(true);
     events.trackDealCreation(false);
     await expect(telemetry.metric('prs_deals_total')).rejects.toThrow(
-      /^No series prs_deals_total was recorded\. No series of prs_deals_total at all; recorded metric names:\n(.|\n)*  prs_business_events_total/,
+      /^No series prs_deals_total was recorded\. No series of prs_deals_total at all; recorded metric names:\n(.|\n)* {2}prs_business_events_total/,
     );
     await expect(
       telemetry.metric('prs_business_events_total', {
@@ -81,7 +81,7 @@ describe('TestTelemetry: readers and failure messages on the real module', () =>
     const line = await telemetry.log({ level: 'WARNING', message: /declined/ });
     expect(line).toMatchObject({ message: 'card declined' });
     await expect(telemetry.log({ level: 'ERROR' })).rejects.toThrow(
-      /^No log line matches \{"level":"ERROR"\}\. Recorded lines:\n  \{.*"level":"WARNING".*"message":"card declined".*\}$/,
+      /^No log line matches \{"level":"ERROR"\}\. Recorded lines:\n {2}\{.*"level":"WARNING".*"message":"card declined".*\}$/,
     );
   });
 
