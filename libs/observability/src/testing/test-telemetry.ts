@@ -66,6 +66,7 @@ export class TestTelemetry {
 
   /** Every series `/metrics` serves (of `name` only, when given). */
   async metricSeries(name?: string): Promise<MetricSeries[]> {
+    await settle();
     const all = await this.series.read();
     return name === undefined ? all : all.filter((s) => s.name === name);
   }
@@ -76,6 +77,7 @@ export class TestTelemetry {
    * @throws TelemetryExpectationError when no series or more than one matches.
    */
   async metric(name: string, labels: Labels = {}): Promise<number> {
+    await settle();
     const all = await this.series.read();
     const found = all.filter(
       (s) => s.name === name && matches(s.labels, labels),
