@@ -3,6 +3,7 @@ import {
   Controller,
   Get,
   type INestApplication,
+  Module,
   Param,
   Post,
 } from '@nestjs/common';
@@ -10,7 +11,10 @@ import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { Pool } from 'pg';
-import { TrackBusinessEvent } from '@prs/nestjs-observability';
+import {
+  ObservabilityModule,
+  TrackBusinessEvent,
+} from '@prs/nestjs-observability';
 import {
   ObservabilityTestingModule,
   TelemetryExpectationError,
@@ -144,5 +148,42 @@ describe.each(['express', 'fastify'] as const)(
     });
   },
 );
+
+describe('ObservabilityTestingModule.attach() beside the app module that imports ObservabilityModule', () => {
+  @Module({
+    imports: [ObservabilityModule.forRoot({ metrics: { prefix: 'shop' } })],
+    controllers: [DealsController],
+  })
+  class AppModule {}
+
+  let app: INestApplication;
+  let telemetry: TestTelemetry;
+
+  beforeAll(async () => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [ObservabilityTestingModule.attach(), AppModule],
+    }).compile();
+    app = moduleRef.createNestApplication({ logger: false });
+    await app.listen(0, '127.0.0.1');
+    telemetry = app.get(TestTelemetry);
+    await telemetry.reset();
+  });
+  afterAll(() => app.close());
+
+  it("reads what the app's own module records, under its prefix", async () => {
+    await fetch(`${await app.getUrl()}/deals`, { method: 'POST' });
+    expect(telemetry.names.businessEvents).toBe('shop_business_events_total');
+    await telemetry.expectBusinessEvent('deal_creation');
+    await telemetry.expectMetric(
+      'shop_http_requests_total',
+      { method: 'POST', endpoint: '/deals', status_code: '201' },
+      1,
+    );
+    expect(await telemetry.lastRequestTrace()).toMatchObject({
+      name: 'POST /deals',
+      children: [{ name: 'DealsController.create' }],
+    });
+  });
+});
 
 afterAll(() => pool.end());

@@ -51,4 +51,31 @@ export class ObservabilityTestingModule {
       exports: [TestTelemetry, ObservabilityModule],
     };
   }
+
+  /**
+   * For an app module that imports `ObservabilityModule.forRoot()` itself (global, the
+   * default): starts (or reuses) the in-memory SDK that module attaches to, and provides
+   * {@link TestTelemetry}, without registering a second `ObservabilityModule`.
+   *
+   * @example
+   * ```ts
+   * Test.createTestingModule({ imports: [ObservabilityTestingModule.attach(), AppModule] })
+   * ```
+   */
+  static attach(sdkOptions?: TestingSdkOptions): DynamicModule {
+    const sdk = startTestingSdk(sdkOptions);
+    return {
+      module: ObservabilityTestingModule,
+      global: true,
+      providers: [
+        {
+          provide: TestTelemetry,
+          useFactory: (resolved: ResolvedObservabilityOptions) =>
+            new TestTelemetry(sdk, resolved.metrics.prefix),
+          inject: [OBSERVABILITY_OPTIONS],
+        },
+      ],
+      exports: [TestTelemetry],
+    };
+  }
 }
