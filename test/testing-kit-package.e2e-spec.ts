@@ -62,7 +62,24 @@ describe('the testing kit in a separate project (packed package, its own Jest)',
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'prs-testing-kit-'));
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+    // The README example's table, in the shared test database.
+    execFileSync(
+      'psql',
+      [
+        '-h',
+        '127.0.0.1',
+        '-U',
+        'postgres',
+        '-d',
+        'test',
+        '-qc',
+        'DROP TABLE IF EXISTS example_deals',
+      ],
+      { stdio: 'pipe', timeout: 30_000 },
+    );
+  });
 
   /** Runs the project's Jest on `spec`; returns its exit code and output. */
   function jest(spec: string): { status: number | null; output: string } {

@@ -21,6 +21,8 @@ import {
   TestTelemetry,
 } from '@prs/nestjs-observability/testing';
 
+// One table per Jest process: CI runs two runtimes' suites at once on the same database.
+const TABLE = `testing_kit_deals_${process.pid}`;
 const pool = new Pool({
   host: '127.0.0.1',
   user: 'postgres',
@@ -34,7 +36,7 @@ class DealsController {
   @TrackBusinessEvent('deal_creation')
   async create(): Promise<{ id: number }> {
     const { rows } = await pool.query<{ id: number }>(
-      'INSERT INTO testing_kit_deals (title) VALUES ($1) RETURNING id',
+      `INSERT INTO ${TABLE} (title) VALUES ($1) RETURNING id`,
       ['kit'],
     );
     return { id: (rows[0] as { id: number }).id };
@@ -42,7 +44,7 @@ class DealsController {
 
   @Get(':id')
   async find(@Param('id') id: string): Promise<{ id: string }> {
-    await pool.query('SELECT id FROM testing_kit_deals WHERE id = $1', [id]);
+    await pool.query(`SELECT id FROM ${TABLE} WHERE id = $1`, [id]);
     return { id };
   }
 }
@@ -56,7 +58,7 @@ describe.each(['express', 'fastify'] as const)(
 
     beforeAll(async () => {
       await pool.query(
-        'CREATE TABLE IF NOT EXISTS testing_kit_deals (id serial PRIMARY KEY, title text NOT NULL)',
+        `CREATE TABLE IF NOT EXISTS ${TABLE} (id serial PRIMARY KEY, title text NOT NULL)`,
       );
       const moduleRef = await Test.createTestingModule({
         imports: [ObservabilityTestingModule.forRoot()],
@@ -92,7 +94,7 @@ describe.each(['express', 'fastify'] as const)(
       expect(
         await telemetry.metric(telemetry.names.databaseQueries, {
           operation: 'insert',
-          table: 'testing_kit_deals',
+          table: TABLE,
         }),
       ).toBe(1);
       expect(await telemetry.lastRequestTrace()).toMatchObject({
@@ -109,8 +111,7 @@ describe.each(['express', 'fastify'] as const)(
                 kind: 'client',
                 attributes: {
                   'db.system.name': 'postgresql',
-                  'db.query.text':
-                    'INSERT INTO testing_kit_deals (title) VALUES ($1) RETURNING id',
+                  'db.query.text': `INSERT INTO ${TABLE} (title) VALUES ($1) RETURNING id`,
                 },
               },
             ],
@@ -186,4 +187,7 @@ describe('ObservabilityTestingModule.attach() beside the app module that imports
   });
 });
 
-afterAll(() => pool.end());
+afterAll(async () => {
+  await pool.query(`DROP TABLE IF EXISTS ${TABLE}`);
+  await pool.end();
+});
