@@ -22,5 +22,6 @@ export default {
     ['cluster'],
     ['options'],
     ['cli'],
+    ['testing'],
   ],
 };

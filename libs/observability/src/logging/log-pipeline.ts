@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { type ClientIpResolver, createClientIpResolver } from './client-ip';
-import { type DropListener, LogSink } from './log-sink';
+import { type DropListener, LogSink, type SinkTarget } from './log-sink';
 import type {
   LogLevelName,
   ResolvedLogFile,
@@ -34,15 +34,14 @@ export class LogPipeline {
     onDrop: DropListener,
     onRotateError?: (error: unknown) => void,
     traceUiUrl?: string,
+    stdout: SinkTarget = new StdoutTarget(),
   ) {
     this.redactor = new Redactor(options.redact, options.maxValueLength);
     this.clientIp = createClientIpResolver(options.trustProxy);
     this.callSite = options.callSite;
     const sink = (name: string, file: ResolvedLogFile | undefined) => {
       const created = new LogSink(
-        file
-          ? new RotatingFileTarget(name, file, onRotateError)
-          : new StdoutTarget(),
+        file ? new RotatingFileTarget(name, file, onRotateError) : stdout,
         onDrop,
       );
       this.sinks.push(created);
