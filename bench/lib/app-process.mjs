@@ -2,10 +2,11 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { ROOT } from './paths.mjs';
+import { variantOf } from './variants.mjs';
 
-export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export { ROOT };
 const MAIN = join(ROOT, 'dist', 'test', 'fixtures', 'bench', 'main.js');
 const CLK_TCK = 100;
 
@@ -20,27 +21,33 @@ export function freePort() {
   });
 }
 
-/** Starts `variant` on `adapter`; resolves once it answers HTTP. `nodeArgs` go before the script. */
-export async function startApp({ variant, adapter, sinkUrl, nodeArgs = [] }) {
+/**
+ * Starts `variant` (bench/lib/variants.mjs) on `adapter` with `nodeBin` (default: the Node
+ * running the bench); resolves once it answers HTTP. `nodeArgs` go before the script.
+ */
+export async function startApp({
+  variant,
+  adapter,
+  sinkUrl,
+  nodeArgs = [],
+  nodeBin = process.execPath,
+}) {
   const port = await freePort();
-  const args =
-    variant === 'bare'
-      ? [...nodeArgs, MAIN]
-      : [...nodeArgs, '--import', '@prs/nestjs-observability/register', MAIN];
+  const { app, preload, env: variantEnv } = variantOf(variant);
+  const args = [...nodeArgs, ...preload, MAIN];
   const env = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     NODE_ENV: 'production',
     PORT: String(port),
     ADAPTER: adapter,
-    BENCH_VARIANT: variant,
+    BENCH_VARIANT: app,
     OTEL_SERVICE_NAME: 'prs-bench',
-    OTEL_TRACES_EXPORTER:
-      variant === 'traces' || variant === 'full' ? 'otlp' : 'none',
     OTEL_EXPORTER_OTLP_TRACES_ENDPOINT:
       sinkUrl ?? 'http://127.0.0.1:9/v1/traces',
+    ...variantEnv,
   };
-  const child = spawn(process.execPath, args, {
+  const child = spawn(nodeBin, args, {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'ignore', 'pipe'],
