@@ -96,7 +96,9 @@ export function summarize(pairs, scrape, spans, meta) {
     '',
     '## Rows',
     '',
-    ...Object.entries(DESCRIPTIONS).map(([v, d]) => `- \`${v}\`: ${d}`),
+    ...Object.entries(DESCRIPTIONS)
+      .filter(([v]) => table.some((r) => r.variant === v))
+      .map(([v, d]) => `- \`${v}\`: ${d}`),
     '',
     '| adapter | variant | req/s ratio to bare, median (min–max) | CPU µs/req added over bare (bare) | p50 / p99 ms | peak RSS MB (median Δ over bare) | spans/req (expected) |',
     '|---|---|---|---|---|---|---|',

@@ -29,10 +29,10 @@ export function spanPipeline(nodeBin) {
             throw new Error('no ours.usPerSpan in its JSON');
           resolve({ ours: us(ours), otel: us(otel) });
         } catch (e) {
-          const why = `${e.message} ${stderr}`
-            .trim()
-            .split('\n')[0]
-            .slice(0, 160);
+          const why = (
+            stderr.split('\n').find((l) => /^\w*Error\b/.test(l)) ??
+            e.message.split('\n')[0]
+          ).slice(0, 160);
           resolve({ missing: `not measured (bench/spans.mjs failed: ${why})` });
         }
       },
