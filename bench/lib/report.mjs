@@ -90,6 +90,11 @@ export function summarize(pairs, scrape, spans, meta) {
       .loadavg()
       .map((l) => l.toFixed(1))
       .join(' ')} at the end`,
+    ...(meta.loadStart[0] > os.cpus().length / 2
+      ? [
+          `- **a busy machine**: the load average was above half the cores when the run started; the ratios are not worth comparing`,
+        ]
+      : []),
     `- runtime of the apps: **Node ${meta.node.version}** (${meta.node.source}); load generator and sink: Node ${process.version}`,
     `- packages: ${meta.versions}`,
     `- command: \`${meta.command}\` (${meta.seconds} s per run, 10 connections, ${meta.repeats} bare/variant pair(s) per row, the order alternated; each run a fresh process after a 1 s warm-up)`,
@@ -127,7 +132,7 @@ export function summarize(pairs, scrape, spans, meta) {
           ];
     };
     lines.push(
-      `| ${t.label} | ≥ ${t.express} | ${cell('express').join(' | ')} | ≥ ${t.fastify} | ${cell('fastify').join(' | ')} |`,
+      `| ${t.label} | ≥ ${fmt(t.express)} | ${cell('express').join(' | ')} | ≥ ${fmt(t.fastify)} | ${cell('fastify').join(' | ')} |`,
     );
   }
   const spanCell =

@@ -19,8 +19,9 @@ export function resolveNode(argv) {
   const explicit = flag('--node-bin');
   const major = flag('--node');
   let bin = process.execPath;
-  let source =
-    'the Node running the bench (npm run bench: the pinned node_modules/.bin/node)';
+  let source = process.execPath.startsWith(join(ROOT, 'node_modules'))
+    ? 'the pinned devDependency, node_modules/.bin/node'
+    : `the Node running the bench, ${process.execPath}`;
   if (explicit !== undefined) {
     if (!existsSync(explicit))
       throw new Error(`--node-bin ${explicit}: no such file`);
