@@ -3,7 +3,7 @@
 //   [--node 22 | --node-bin <path>]
 // Runs one bench variant (bench/lib/variants.mjs: bare, metrics, traces, full, full-10,
 // nodesdk) under `node --cpu-prof`, drives it like the bench does, and prints where its CPU
-// went after the warm-up, in µs per request: by package (or our file, or Node's module) and
+// went after the warm-up, in µs of main-thread CPU per request: by package (or our file, or Node's module) and
 // by function, as markdown tables. With --vs-bare it profiles bare the same way and prints
 // what the variant adds over bare: where the gap goes. The .cpuprofile files stay in
 // bench/results/profiles/ for Chrome DevTools.
@@ -52,12 +52,20 @@ async function profileRun(name, sink) {
   let fromMs;
   let toMs;
   let cpu;
+  let mainCpu;
+  const threads = new Map();
   try {
     await load(app.url, { duration: 1, connections: 10 }); // warm-up, left out below
     fromMs = performance.now() - spawned;
-    const cpuBefore = app.cpuMicros();
+    const mainBefore = app.mainThreadCpuMicros();
+    const threadsBefore = app.threadCpuMicros();
     run = await load(app.url, { duration: Number(seconds), connections: 10 });
-    cpu = (app.cpuMicros() - cpuBefore) / run.total;
+    mainCpu = (app.mainThreadCpuMicros() - mainBefore) / run.total;
+    for (const [name, us] of app.threadCpuMicros())
+      threads.set(name, (us - (threadsBefore.get(name) ?? 0)) / run.total);
+    // The profiler's own thread is the measurement's cost, not the app's.
+    threads.delete('v8:ProfEvntProc');
+    cpu = [...threads.values()].reduce((a, b) => a + b, 0);
     toMs = performance.now() - spawned;
   } finally {
     await app.stop(); // SIGTERM: Nest closes, Node writes the profile at exit
@@ -74,9 +82,13 @@ async function profileRun(name, sink) {
     const ms = elapsed / 1000; // from process start, a little after `spawned`
     if (ms >= fromMs && ms <= toMs) samples.set(id, (samples.get(id) ?? 0) + 1);
   });
-  const total = [...samples.values()].reduce((a, b) => a + b, 0);
-  // Each sample stands for an equal slice of the measured window; spread over its requests.
-  const usPerSample = ((toMs - fromMs) * 1000) / total / run.total;
+  // The samples say where the main thread was; /proc says how much CPU it had. Spreading its
+  // measured CPU over the samples in which it ran keeps the µs honest on a busy machine,
+  // where wall-clock sample intervals also count the time the thread waited for a core.
+  let busy = 0;
+  for (const [id, count] of samples)
+    if (nodes.get(id).callFrame.functionName !== '(idle)') busy += count;
+  const usPerSample = mainCpu / busy;
   const byWhere = new Map();
   const byFunction = new Map();
   const add = (map, key, us) => map.set(key, (map.get(key) ?? 0) + us);
@@ -90,7 +102,15 @@ async function profileRun(name, sink) {
       count * usPerSample,
     );
   }
-  return { run, cpu, byWhere, byFunction, file: join(dir, file) };
+  return {
+    run,
+    cpu,
+    mainCpu,
+    threads,
+    byWhere,
+    byFunction,
+    file: join(dir, file),
+  };
 }
 
 function where(url, functionName) {
@@ -110,22 +130,29 @@ function where(url, functionName) {
 
 const us = (x) => `${x >= 0 && x < 10 ? ' ' : ''}${x.toFixed(2)}`;
 
-/** Markdown rows, largest first; with `base`, what `rows` adds over it. */
+/** Markdown rows, largest first; with `base`, also what `rows` adds over it. */
 function table(title, rows, base) {
-  const keys = new Set([...rows.keys(), ...(base?.keys() ?? [])]);
-  const entries = [...keys]
-    .map((k) => [k, (rows.get(k) ?? 0) - (base?.get(k) ?? 0)])
-    .filter(([k]) => !k.startsWith('(idle)'));
-  const sum = entries.reduce((a, [, v]) => a + v, 0);
-  const lines = entries
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, top)
-    .map(([k, v]) => `| ${us(v)} | ${k.replaceAll('|', '\\|')} |`);
+  const keys = [...new Set([...rows.keys(), ...(base?.keys() ?? [])])].filter(
+    (k) => !k.startsWith('(idle)'),
+  );
+  const of = (map, k) => map?.get(k) ?? 0;
+  const value = (k) => of(rows, k) - of(base, k);
+  const sum = (f) => keys.reduce((a, k) => a + f(k), 0);
+  const cells = (f) =>
+    base
+      ? `| ${us(f(value))} | ${us(f((k) => of(rows, k)))} | ${us(f((k) => of(base, k)))} |`
+      : `| ${us(f(value))} |`;
+  const row = (k) => cells((g) => g(k));
   return [
-    `| µs/req${base ? ' added' : ''} | ${title} |`,
-    '|---:|---|',
-    ...lines,
-    `| ${us(sum)} | all but (idle)${base ? ', net of what bare spends' : ''} |`,
+    base
+      ? `| µs/req added | ${variant} | bare | ${title} |`
+      : `| µs/req | ${title} |`,
+    base ? '|---:|---:|---:|---|' : '|---:|---|',
+    ...keys
+      .sort((a, b) => value(b) - value(a))
+      .slice(0, top)
+      .map((k) => `${row(k)} ${k.replaceAll('|', '\\|')} |`),
+    `${cells((g) => sum(g))} all but (idle) |`,
   ].join('\n');
 }
 
@@ -134,13 +161,15 @@ try {
   const measured = await profileRun(variant, sink);
   const bare = vsBare ? await profileRun('bare', sink) : undefined;
   const head = (name, p) =>
-    `${name}/${adapter} on Node ${node.version}: ${p.run.rps.toFixed(0)} req/s, ${p.cpu.toFixed(1)} µs of process CPU per request (all threads, /proc), ${(1e6 / p.run.rps).toFixed(1)} µs of wall time`;
+    `${name}/${adapter} on Node ${node.version}: ${p.run.rps.toFixed(0)} req/s; CPU per request ${p.cpu.toFixed(1)} µs in the process (the profiler's thread left out), ${p.mainCpu.toFixed(1)} µs on the main thread (/proc)`;
   const out = [head(variant, measured)];
   if (bare) {
     out.push(
       head('bare', bare),
       '',
-      `${variant} adds ${(measured.cpu - bare.cpu).toFixed(1)} µs of CPU per request over bare (/proc); main-thread self time by package or file and by function, net of bare's:`,
+      `${variant} adds ${(measured.cpu - bare.cpu).toFixed(1)} µs of CPU per request over bare (/proc), ${(measured.mainCpu - bare.mainCpu).toFixed(1)} µs of it on the main thread. The main thread's CPU (from /proc, spread over the profile's samples) by package or file and by function, self time, with bare's beside it:`,
+      '',
+      table('thread (process CPU, /proc)', measured.threads, bare.threads),
       '',
       table('package, file or Node module', measured.byWhere, bare.byWhere),
       '',
@@ -149,7 +178,9 @@ try {
   } else {
     out.push(
       '',
-      'Main-thread self time per request:',
+      "The main thread's CPU per request (from /proc, spread over the profile's samples), self time:",
+      '',
+      table('thread (process CPU, /proc)', measured.threads),
       '',
       table('package, file or Node module', measured.byWhere),
       '',

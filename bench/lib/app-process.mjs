@@ -1,6 +1,6 @@
 // Starts one benchmark app variant in its own process and reads its CPU and memory from /proc.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { ROOT } from './paths.mjs';
@@ -19,6 +19,12 @@ export function freePort() {
       server.close(() => resolve(port));
     });
   });
+}
+
+/** User + system CPU in a /proc stat file, µs. */
+function cpuMicros(statFile) {
+  const fields = readFileSync(statFile, 'utf8').split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) / CLK_TCK) * 1e6;
 }
 
 /**
@@ -71,11 +77,27 @@ export async function startApp({
   return {
     url,
     pid: child.pid,
-    cpuMicros: () => {
-      const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8')
-        .split(') ')[1]
-        .split(' ');
-      return ((Number(fields[11]) + Number(fields[12])) / CLK_TCK) * 1e6;
+    /** User + system CPU of the whole process (all threads), µs. */
+    cpuMicros: () => cpuMicros(`/proc/${child.pid}/stat`),
+    /** The same for the main (JavaScript) thread alone. */
+    mainThreadCpuMicros: () =>
+      cpuMicros(`/proc/${child.pid}/task/${child.pid}/stat`),
+    /** CPU µs per thread name (main thread: `main`; V8's, libuv's and worker threads by name). */
+    threadCpuMicros: () => {
+      const byName = new Map();
+      for (const tid of readdirSync(`/proc/${child.pid}/task`)) {
+        try {
+          const dir = `/proc/${child.pid}/task/${tid}`;
+          const name =
+            Number(tid) === child.pid
+              ? 'main'
+              : readFileSync(`${dir}/comm`, 'utf8').trim();
+          byName.set(name, (byName.get(name) ?? 0) + cpuMicros(`${dir}/stat`));
+        } catch {
+          // the thread ended between the listing and the read
+        }
+      }
+      return byName;
     },
     memory: () => {
       const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
