@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// npm run bench [-- --quick] [--node 22 | --node-bin <path>] [--spans] [--variants a,b]:
+// npm run bench [-- --quick] [--node 22 | --node-bin <path>] [--spans | --only-spans]
+//   [--variants a,b] [--adapters express]:
 // variants of one small app against bare Nest, on Express and Fastify, load from a separate
 // process on loopback, bare and variant runs alternated. README, "Benchmark", says how to read it.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -8,7 +9,7 @@ import { join } from 'node:path';
 import { ROOT, withApp } from './lib/app-process.mjs';
 import { load } from './lib/load.mjs';
 import { startSink } from './lib/otlp-sink.mjs';
-import { summarize } from './lib/report.mjs';
+import { spanRow, summarize } from './lib/report.mjs';
 import { packageVersions, resolveNode } from './lib/runtime.mjs';
 import { spanPipeline } from './lib/spans.mjs';
 import { VARIANT_NAMES, VARIANTS, variantOf } from './lib/variants.mjs';
@@ -147,6 +148,13 @@ async function pathMemory(sink) {
   );
 }
 
+if (argv.includes('--only-spans')) {
+  // Just the span micro-benchmark's row, on the chosen Node; no results file.
+  process.stdout.write(
+    `Node ${node.version}\n\n| variant | Express target | Express | verdict | Fastify target | Fastify | verdict |\n|---|---|---|---|---|---|---|\n${spanRow(await spanPipeline(node.bin))}\n`,
+  );
+  process.exit(0);
+}
 process.stdout.write(`Apps run on Node ${node.version} (${node.bin})\n`);
 const sink = await startSink();
 const pairs = [];
