@@ -12,6 +12,7 @@ import type {
   SnapshotMetric,
   WorkerSnapshot,
 } from '../metrics/cluster-protocol';
+import { foldRetired } from './snapshot-merge';
 
 /** The most bytes read of one snapshot file or socket answer; larger ones are ignored. */
 export const MAX_SNAPSHOT_BYTES = 8 * 1024 * 1024;
@@ -96,7 +97,7 @@ export class PeerFiles {
    * the lock (it is folding the same dead instances). Two instances never fold one record
    * twice: the lock serializes them, and the record's `folded` ids tell what is in.
    */
-  async underLock(
+  private async underLock(
     fold: (retired: RetiredRecord) => Promise<string[]>,
   ): Promise<boolean> {
     const lock = join(this.dir, 'retired.lock');
@@ -114,6 +115,28 @@ export class PeerFiles {
     } finally {
       await removeQuietly(lock);
     }
+  }
+
+  /**
+   * Folds exited instances' last files into the retired totals and removes their files,
+   * unless another instance holds the lock (it is at it). Resolves whether it folded.
+   */
+  foldDead(dead: readonly PeerEntry[]): Promise<boolean> {
+    return this.underLock(async (retired) => {
+      const folded = new Set(retired.folded);
+      const obsolete: string[] = [];
+      for (const { pid, socket, file } of dead) {
+        if (socket) obsolete.push(`${pid}.sock`);
+        if (!file) continue;
+        obsolete.push(`${pid}.json`);
+        const record = await this.readRecord(pid);
+        if (record === undefined || folded.has(record.id)) continue;
+        retired.metrics = foldRetired(retired.metrics, record.snapshot.metrics);
+        retired.folded.push(record.id);
+        folded.add(record.id);
+      }
+      return obsolete;
+    });
   }
 
   /** Removes this instance's socket file (a socket left by a killed process blocks `listen`). */

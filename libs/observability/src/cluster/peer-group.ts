@@ -16,15 +16,10 @@ import { snapshotMetrics } from '../metrics/worker-snapshot';
 import { clusterStatusMetrics } from './cluster-status';
 import { CollectRounds } from './collect-rounds';
 import { writeGroupExposition } from './group-exposition';
-import {
-  isAlive,
-  type PeerEntry,
-  PeerFiles,
-  type PeerRecord,
-} from './peer-files';
+import { isAlive, PeerFiles, type PeerRecord } from './peer-files';
 import { askPeer, listenForPeers } from './peer-socket';
 import { type Pm2GroupSettings, pm2GroupSettings } from './pm2-settings';
-import { foldRetired, mergeGroup } from './snapshot-merge';
+import { mergeGroup } from './snapshot-merge';
 import type { WorkerStatus } from './worker-registry';
 
 /** Instances one scrape reads at most (PM2 runs one per core or so). */
@@ -183,7 +178,7 @@ export class PeerGroup implements MetricsGroupLink {
     const others = entries.filter(({ pid }) => pid !== process.pid);
     const dead = others.filter(({ pid }) => !isAlive(pid));
     const live = others.filter((entry) => !dead.includes(entry));
-    if (dead.length > 0) await this.retire(dead);
+    if (dead.length > 0) await this.files.foldDead(dead);
     const [own, ...answers] = await Promise.all([
       this.snapshot(),
       ...live.map(({ pid, socket }) =>
@@ -227,23 +222,5 @@ export class PeerGroup implements MetricsGroupLink {
       statuses,
       retired: retired.metrics,
     };
-  }
-
-  /** Folds exited instances' last files into the retired totals, unless another instance is at it. */
-  private async retire(dead: readonly PeerEntry[]): Promise<void> {
-    await this.files.underLock(async (retired) => {
-      const folded = new Set(retired.folded);
-      const obsolete: string[] = [];
-      for (const { pid, socket, file } of dead) {
-        if (socket) obsolete.push(`${pid}.sock`);
-        if (!file) continue;
-        obsolete.push(`${pid}.json`);
-        const record = await this.files.readRecord(pid);
-        if (record === undefined || folded.has(record.id)) continue;
-        retired.metrics = foldRetired(retired.metrics, record.snapshot.metrics);
-        retired.folded.push(record.id);
-      }
-      return obsolete;
-    });
   }
 }
