@@ -168,7 +168,13 @@ export class PeerGroup implements MetricsGroupLink {
         ...(activeUsers ? { activeUsers } : {}),
       },
     };
-    await this.files.writeRecord(record);
+    // The file leaves the active-user ids out: no personal data on disk.
+    const file = { ...record, snapshot: { metrics: record.snapshot.metrics } };
+    await this.files.writeRecord(file).catch(async () => {
+      // The directory was removed under us (a tmp cleaner): recreate it once.
+      await mkdir(this.settings.dir, { recursive: true, mode: 0o700 });
+      await this.files.writeRecord(file);
+    });
     return record;
   }
 
