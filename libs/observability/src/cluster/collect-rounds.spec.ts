@@ -14,10 +14,11 @@ describe('CollectRounds', () => {
 
   it('a failed round fails its callers only; the next call runs again', async () => {
     let calls = 0;
-    const paced = new CollectRounds(async () => {
-      if (++calls === 1) throw new Error('collection failed');
-      return calls;
-    });
+    const paced = new CollectRounds(() =>
+      ++calls === 1
+        ? Promise.reject(new Error('collection failed'))
+        : Promise.resolve(calls),
+    );
     await expect(Promise.all([paced.run(), paced.run()])).rejects.toThrow(
       'collection failed',
     );
