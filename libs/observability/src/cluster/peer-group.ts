@@ -184,7 +184,13 @@ export class PeerGroup implements MetricsGroupLink {
     const others = entries.filter(({ pid }) => pid !== process.pid);
     const dead = others.filter(({ pid }) => !isAlive(pid));
     const live = others.filter((entry) => !dead.includes(entry));
-    if (dead.length > 0) await this.files.foldDead(dead);
+    // A failed fold (the directory went away) leaves the dead files to be served as they are.
+    if (dead.length > 0)
+      await this.files
+        .foldDead(dead)
+        .catch((error: unknown) =>
+          this.log.warn('pm2-retire', messages.pm2RetireFailed(), error),
+        );
     const [own, ...answers] = await Promise.all([
       this.snapshot(),
       ...live.map(({ pid, socket }) =>

@@ -128,6 +128,8 @@ export const messages = {
   pm2GroupFailed: (dir: string): string =>
     `Joining the PM2 metrics group in ${dir} failed; this instance's /metrics answers 500 ` +
     '(check that the directory is writable, see docs/cluster.md#pm2)',
+  pm2RetireFailed: (): string =>
+    "Folding exited PM2 instances' counts into the group's retired totals failed; their last snapshots were served",
   pm2SnapshotFailed: (): string =>
     "Writing this PM2 instance's metrics snapshot failed; its peers serve its previous one",
 } as const;
