@@ -131,10 +131,16 @@ export class PeerGroup implements MetricsGroupLink {
     await this.files.removeSocket(process.pid);
     await this.snapshot();
     if (this.stopped) return;
-    this.server = await listenForPeers(
+    const server = await listenForPeers(
       this.files.socketPath(process.pid),
       async () => JSON.stringify(await this.snapshot()),
     );
+    // stop() ran while it was binding: it must not answer peers or push after its final snapshot.
+    if (this.stopped) {
+      server.close();
+      return;
+    }
+    this.server = server;
     this.pushTimer = setInterval(
       () =>
         void this.snapshot().catch((error: unknown) =>
