@@ -53,6 +53,7 @@ const NOT_NEST_DEPENDENT = specs(
   'exemplars',
   'cluster-workers',
   'cluster-otlp',
+  'pm2-cluster',
   'active-users-redis',
 );
 const scope = process.env.PRS_TEST_SCOPE || undefined;
