@@ -58,6 +58,9 @@ export class OtlpProtoSpanExporter
   extends OTLPExporterBase<ReadableSpan[]>
   implements SpanExporter
 {
+  /** Its encoder, for a span processor that encodes spans as they end ({@link TraceRequestEncoder.encodeEnded}). */
+  readonly encoder: TraceRequestEncoder;
+
   constructor(config: OTLPExporterConfigBase = {}) {
     const encoder = new TraceRequestEncoder();
     const serializer: ISerializer<ReadableSpan[], IExportTraceServiceResponse> =
@@ -77,5 +80,6 @@ export class OtlpProtoSpanExporter
         undefined,
       ),
     );
+    this.encoder = encoder;
   }
 }

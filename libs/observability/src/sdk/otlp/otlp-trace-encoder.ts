@@ -1,5 +1,6 @@
 import type { Attributes, Link, SpanContext } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
+import { EncodedSpan } from './encoded-span';
 import { ProtobufWriter } from './protobuf-writer';
 
 // Field tags of opentelemetry/proto/collector/trace/v1 and trace/v1, common/v1 (wire type 2
@@ -14,6 +15,10 @@ const FLAG_HAS_IS_REMOTE = 0x100;
 const FLAG_IS_REMOTE = 0x200;
 
 const MAX_CACHED_KEYS = 512;
+/** Spans ended are encoded into slabs this large (a span that does not fit grows its slab). */
+const SLAB_BYTES = 64 * 1024;
+/** A new slab starts when less than this is left, so a usual span never grows one. */
+const SLAB_HEADROOM = 4 * 1024;
 const MIN_INT64 = -(2 ** 63);
 const MAX_INT64 = 2 ** 63;
 
@@ -27,9 +32,30 @@ const MAX_INT64 = 2 ** 63;
 export class TraceRequestEncoder {
   /** Encoded `KeyValue.key` fields by attribute name; names are few, values are not. */
   private readonly keys = new Map<string, Buffer>();
+  /** Where {@link encodeEnded} writes; the views it returns keep a full slab alive. */
+  private slab = new ProtobufWriter(SLAB_BYTES);
 
-  /** The request body for one batch of spans. */
-  encode(spans: ReadableSpan[]): Uint8Array {
+  /**
+   * Encodes a span as it ends, for the batch processor to queue instead of the span;
+   * {@link encode} later copies its bytes into the request. The span is final by then:
+   * the SDK ignores changes to an ended span.
+   */
+  encodeEnded(span: ReadableSpan): EncodedSpan {
+    let w = this.slab;
+    if (w.pos > SLAB_BYTES - SLAB_HEADROOM)
+      w = this.slab = new ProtobufWriter(SLAB_BYTES);
+    const start = w.pos;
+    this.encodeSpan(w, span);
+    return new EncodedSpan(
+      span.resource,
+      span.instrumentationScope,
+      w.buf.subarray(start, w.pos),
+      span.spanContext(),
+    );
+  }
+
+  /** The request body for one batch of spans, some of them perhaps {@link EncodedSpan}s. */
+  encode(spans: readonly (ReadableSpan | EncodedSpan)[]): Uint8Array {
     const writer = new ProtobufWriter(spans.length * 320 + 512);
     for (const [resource, scopes] of groupByResourceAndScope(spans)) {
       writer.ensure(8);
@@ -52,7 +78,10 @@ export class TraceRequestEncoder {
           writer.string(scope.version);
         }
         writer.close(scopeStart, 1);
-        for (const span of scoped) this.encodeSpan(writer, span);
+        for (const span of scoped) {
+          if (span instanceof EncodedSpan) writer.copy(span.bytes);
+          else this.encodeSpan(writer, span);
+        }
         if (scope.schemaUrl) {
           writer.tag(SCHEMA_URL);
           writer.string(scope.schemaUrl);
@@ -221,10 +250,10 @@ type Resource = ReadableSpan['resource'];
 type Scope = ReadableSpan['instrumentationScope'];
 
 /** Spans by resource and by scope (both by identity, as OpenTelemetry groups them), in first-seen order. */
-function groupByResourceAndScope(
-  spans: ReadableSpan[],
-): Map<Resource, Map<Scope, ReadableSpan[]>> {
-  const resources = new Map<Resource, Map<Scope, ReadableSpan[]>>();
+function groupByResourceAndScope<S extends ReadableSpan | EncodedSpan>(
+  spans: readonly S[],
+): Map<Resource, Map<Scope, S[]>> {
+  const resources = new Map<Resource, Map<Scope, S[]>>();
   for (const span of spans) {
     let scopes = resources.get(span.resource);
     if (scopes === undefined) {

@@ -160,6 +160,13 @@ export class ProtobufWriter {
     this.pos = p;
   }
 
+  /** Bytes already encoded (a span encoded when it ended), copied natively. */
+  copy(value: Uint8Array): void {
+    this.ensure(value.length);
+    this.buf.set(value, this.pos);
+    this.pos += value.length;
+  }
+
   /**
    * Starts a nested message after its tag, reserving `reserved` bytes for its length
    * (what such a message usually needs); returns where its content starts.
