@@ -30,8 +30,8 @@ const MAX_INT64 = 2 ** 63;
  * Zero-valued scalar fields are left out, as proto3 encoders do.
  */
 export class TraceRequestEncoder {
-  /** Encoded `KeyValue.key` fields by attribute name; names are few, values are not. */
-  private readonly keys = new Map<string, Buffer>();
+  /** Attribute names seen (bounded): names are few, values are not. */
+  private readonly keys = new Map<string, CachedKey>();
   /** Where {@link encodeEnded} writes; the views it returns keep a full slab alive. */
   private slab = new ProtobufWriter(SLAB_BYTES);
 
@@ -162,7 +162,11 @@ export class TraceRequestEncoder {
     w.close(start, 1);
   }
 
-  /** Repeated KeyValue `field` (below 16) from an attributes object. */
+  /**
+   * Repeated KeyValue `field` (below 16) from an attributes object. A key whose
+   * primitive value repeats (the method, the scheme, the host, the handler's name) has
+   * its whole KeyValue encoded once and copied after that.
+   */
   private attributes(
     w: ProtobufWriter,
     field: number,
@@ -171,27 +175,41 @@ export class TraceRequestEncoder {
     const tag = (field << 3) | 2;
     for (const key in attrs) {
       if (!Object.hasOwn(attrs, key)) continue;
+      const value = (attrs as Record<string, unknown>)[key];
+      const cached = this.cachedKey(key);
       w.tag(tag);
+      if (cached.value === value && cached.pair !== undefined) {
+        w.bytes(cached.pair);
+        continue;
+      }
       const start = w.open(1);
-      w.raw(this.keyField(key));
+      w.raw(cached.field);
       w.tag(0x12); // KeyValue.value = 2
       const valueStart = w.open(1);
-      this.anyValue(w, (attrs as Record<string, unknown>)[key]);
+      this.anyValue(w, value);
       w.close(valueStart, 1);
       w.close(start, 1);
+      if (cached.value !== value || !isPrimitive(value)) {
+        cached.value = value;
+        cached.pair = undefined;
+      } else if (w.pos - start < 0x80) {
+        // Seen twice in a row (and short, so its length took the byte reserved).
+        cached.pair = Buffer.from(w.buf.subarray(start, w.pos));
+      }
     }
   }
 
-  private keyField(key: string): Buffer {
-    let encoded = this.keys.get(key);
-    if (encoded === undefined) {
+  private cachedKey(key: string): CachedKey {
+    let cached = this.keys.get(key);
+    if (cached === undefined) {
       const w = new ProtobufWriter(key.length * 3 + 8);
       w.byte(0x0a); // KeyValue.key = 1
       w.string(key);
-      encoded = Buffer.from(w.finish());
-      if (this.keys.size < MAX_CACHED_KEYS) this.keys.set(key, encoded);
+      cached = { field: Buffer.from(w.finish()), value: NONE, pair: undefined };
+      // Past the bound the entry is used once and forgotten: it never matches again.
+      if (this.keys.size < MAX_CACHED_KEYS) this.keys.set(key, cached);
     }
-    return encoded;
+    return cached;
   }
 
   /** An AnyValue's content; a value of no OTLP type writes an empty AnyValue, as OpenTelemetry does. */
@@ -244,6 +262,22 @@ export class TraceRequestEncoder {
         }
     }
   }
+}
+
+/** An attribute name's encoded `KeyValue.key`, and its last value with that value's encoding. */
+interface CachedKey {
+  readonly field: Buffer;
+  value: unknown;
+  /** The KeyValue's content for `value`, once it came twice in a row. */
+  pair: Buffer | undefined;
+}
+
+/** No attribute value: a key's first value never matches it. */
+const NONE = Symbol('none');
+
+function isPrimitive(value: unknown): boolean {
+  const type = typeof value;
+  return type === 'string' || type === 'number' || type === 'boolean';
 }
 
 type Resource = ReadableSpan['resource'];
