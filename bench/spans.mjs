@@ -8,7 +8,8 @@
 // context manager. Only the HTTP send is stubbed (OTLP's sendWithHttp, below everything
 // else): encoding, batching, the exporters' queues and retries all run. CPU time is
 // process.cpuUsage() (user + system) over a round; the median of the rounds is reported.
-// Needs `npm run build:lib` first.
+// Needs `npm run build:lib` first. `--baseline <dist>` adds another build of the library
+// (e.g. main's libs/observability/dist) as a third row, measured in the same process.
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -60,15 +61,21 @@ httpUtils.sendWithHttp = (
   return Promise.resolve({ status: 'success' });
 };
 
-const ours = require(
-  join(ROOT, 'libs/observability/dist/sdk/trace-pipeline.js'),
-);
-const { resolveTraceOptions } = require(
-  join(ROOT, 'libs/observability/dist/sdk/trace-options.js'),
-);
-const { DiagnosticReporter } = require(
-  join(ROOT, 'libs/observability/dist/sdk/diagnostics.js'),
-);
+// Our pipeline from a built library: this checkout's, and with `--baseline <dist dir>`
+// another build's too (e.g. main's), measured in the same process for an A/B.
+function library(dist) {
+  const load = (file) => require(join(dist, 'sdk', file));
+  return {
+    ...load('trace-pipeline.js'),
+    ...load('trace-options.js'),
+    ...load('diagnostics.js'),
+  };
+}
+const LIBRARIES = {
+  ours: library(join(ROOT, 'libs/observability/dist')),
+};
+if (args.includes('--baseline'))
+  LIBRARIES.baseline = library(args[args.indexOf('--baseline') + 1]);
 
 const URL = 'http://127.0.0.1:4318/v1/traces';
 const resource = resourceFromAttributes({
@@ -79,7 +86,8 @@ const resource = resourceFromAttributes({
   'host.arch': 'amd64',
 });
 
-function oursProvider() {
+function oursProvider(ours) {
+  const { resolveTraceOptions, DiagnosticReporter } = ours;
   const problems = [];
   const options = resolveTraceOptions({ endpoint: URL }, {}, problems);
   if (problems.length) throw new Error(JSON.stringify(problems));
@@ -168,19 +176,41 @@ async function round(tracer, provider, requests) {
   return (used.user + used.system) / (requests * 2);
 }
 
-async function measure(name, make) {
-  const contextManager = new AsyncLocalStorageContextManager().enable();
-  api.context.setGlobalContextManager(contextManager);
-  const { provider, stats } = make();
-  const tracer = provider.getTracer('bench-spans', '1.0.0');
-  const bytesBefore = sent.bytes;
-  await round(tracer, provider, REQUESTS); // warm-up
-  await round(tracer, provider, REQUESTS);
-  const results = [];
-  for (let r = 0; r < ROUNDS; r++)
-    results.push(await round(tracer, provider, REQUESTS));
+// Every pipeline is built up front and the rounds alternate between them (which goes
+// first alternates too), so none always runs on a colder process or a busier minute.
+// `--only ours` (or otel, baseline) measures one, e.g. under --cpu-prof.
+const only = args.includes('--only')
+  ? args[args.indexOf('--only') + 1]
+  : undefined;
+api.context.setGlobalContextManager(
+  new AsyncLocalStorageContextManager().enable(),
+);
+const pipelines = [...Object.keys(LIBRARIES), 'otel']
+  .filter((name) => only === undefined || name === only)
+  .map((name) => {
+    const { provider, stats } =
+      name === 'otel' ? otelProvider() : oursProvider(LIBRARIES[name]);
+    return {
+      name,
+      provider,
+      stats,
+      tracer: provider.getTracer('bench-spans', '1.0.0'),
+      rounds: [],
+      bytes: 0,
+    };
+  });
+for (let r = -2; r < ROUNDS; r++) {
+  const order = r % 2 ? pipelines : [...pipelines].reverse();
+  for (const pipeline of order) {
+    const bytesBefore = sent.bytes;
+    const us = await round(pipeline.tracer, pipeline.provider, REQUESTS);
+    pipeline.bytes += sent.bytes - bytesBefore;
+    if (r >= 0) pipeline.rounds.push(us); // two warm-up rounds left out
+  }
+}
+const result = {};
+for (const { name, provider, stats, rounds, bytes } of pipelines) {
   await provider.shutdown();
-  api.context.disable();
   const spans = (ROUNDS + 2) * REQUESTS * 2;
   if (
     stats !== undefined &&
@@ -189,28 +219,14 @@ async function measure(name, make) {
     throw new Error(
       `${name}: ${stats.spansExported} of ${spans} spans exported, ${stats.spansDropped} dropped`,
     );
-  const sorted = [...results].sort((a, b) => a - b);
-  return {
+  const sorted = [...rounds].sort((x, y) => x - y);
+  result[name] = {
     usPerSpan: Number(sorted[sorted.length >> 1].toFixed(2)),
-    rounds: results.map((r) => Number(r.toFixed(2))),
-    bytesPerSpan: Number(((sent.bytes - bytesBefore) / spans).toFixed(1)),
+    rounds: rounds.map((x) => Number(x.toFixed(2))),
+    bytesPerSpan: Number((bytes / spans).toFixed(1)),
   };
 }
-
-// Alternate which goes first, so neither always runs on a colder or hotter process.
-// `--only ours` (or otel) measures one, e.g. under --cpu-prof.
-const only = args.includes('--only')
-  ? args[args.indexOf('--only') + 1]
-  : undefined;
-const order = (process.pid % 2 ? ['ours', 'otel'] : ['otel', 'ours']).filter(
-  (name) => only === undefined || name === only,
-);
-const result = {};
-for (const name of order)
-  result[name] = await measure(
-    name,
-    name === 'ours' ? oursProvider : otelProvider,
-  );
+api.context.disable();
 
 if (JSON_OUT) {
   process.stdout.write(`${JSON.stringify(result)}\n`);
@@ -226,6 +242,7 @@ if (JSON_OUT) {
         .map((l) => l.toFixed(1))
         .join(' ')})\n` +
       (result.ours ? `${line('ours', result.ours)}\n` : '') +
+      (result.baseline ? `${line('baseline', result.baseline)}\n` : '') +
       (result.otel
         ? `${line('OpenTelemetry SDK (proto)', result.otel)}\n`
         : ''),

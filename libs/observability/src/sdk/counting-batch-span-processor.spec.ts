@@ -194,7 +194,7 @@ describe('createCountingBatchSpanProcessor', () => {
     );
   });
 
-  it('encodes spans as they end when given encodeOnEnd: the queue holds bytes, a full queue still drops and counts, and the batches sent are the spans OpenTelemetry would have sent', async () => {
+  it('encodes spans as they end when given encodeOnEnd: the queue holds bytes, a full queue still drops and counts (encoding nothing), and the batches sent are the spans OpenTelemetry would have sent', async () => {
     const stats = newStats();
     const warnings: string[] = [];
     const reporter = new DiagnosticReporter();
@@ -202,6 +202,7 @@ describe('createCountingBatchSpanProcessor', () => {
       warnings.push(`${level}: ${message}`),
     );
     const encoder = new TraceRequestEncoder();
+    let encoded = 0;
     const exporter = new HeldExporter();
     const processor = createCountingBatchSpanProcessor(
       {
@@ -210,8 +211,10 @@ describe('createCountingBatchSpanProcessor', () => {
         maxExportBatchSize: 4,
         scheduledDelayMillis: 60_000,
         exportTimeoutMillis: 5_000,
-        encodeOnEnd: (span) =>
-          encoder.encodeEnded(span) as unknown as ReadableSpan,
+        encodeOnEnd: (span) => {
+          encoded++;
+          return encoder.encodeEnded(span) as unknown as ReadableSpan;
+        },
       },
       stats,
       reporter,
@@ -230,8 +233,10 @@ describe('createCountingBatchSpanProcessor', () => {
         .startSpan(`s${i}`, { attributes: { i, 'http.route': '/a/:b' } })
         .end();
 
-    // 4 exported at once (held), 4 queued behind them, 2 dropped on the full queue.
+    // 4 exported at once (held), 4 queued behind them, 2 dropped on the full queue
+    // without being encoded first.
     expect(stats.spansDropped).toBe(2);
+    expect(encoded).toBe(8);
     expect(warnings).toEqual([
       'warn: The span export queue is full (the exporter is down or too slow); new spans are dropped',
     ]);

@@ -65,6 +65,7 @@ class CountingBatchSpanProcessor extends BatchSpanProcessor {
 
   private readonly encodeOnEnd:
     ((span: ReadableSpan) => ReadableSpan) | undefined;
+  private readonly maxQueueSize: number;
 
   constructor(
     { encodeOnEnd, ...options }: CountingBatchSpanProcessorOptions,
@@ -91,6 +92,7 @@ class CountingBatchSpanProcessor extends BatchSpanProcessor {
     this.serial = serial;
     this.drops = drops;
     this.encodeOnEnd = encodeOnEnd;
+    this.maxQueueSize = options.maxQueueSize ?? 2048;
   }
 
   override onEnd(span: ReadableSpan): void {
@@ -104,6 +106,9 @@ class CountingBatchSpanProcessor extends BatchSpanProcessor {
   /** The span as queued: encoded now when the exporter can take it so, else itself. */
   private queued(span: ReadableSpan): ReadableSpan {
     if (this.encodeOnEnd === undefined) return span;
+    // A full queue drops it anyway: no encoding for nothing while the exporter is down.
+    if (this.accepted - this.serial.tally.handed >= this.maxQueueSize)
+      return span;
     try {
       return this.encodeOnEnd(span);
     } catch (error) {
