@@ -218,6 +218,82 @@ describe('TraceRequestEncoder', () => {
     );
   });
 
+  it('values that repeat (copied from the encoder’s cache), change, come back or sit at the 128-byte boundary encode as OpenTelemetry’s', () => {
+    const values: Attributes[] = [
+      {
+        method: 'GET',
+        port: 3000,
+        ok: true,
+        ratio: 0.5,
+        near: 'n'.repeat(118),
+      },
+      {
+        method: 'GET',
+        port: 3000,
+        ok: true,
+        ratio: 0.5,
+        near: 'n'.repeat(118),
+      },
+      {
+        method: 'GET',
+        port: 3000,
+        ok: true,
+        ratio: 0.5,
+        near: 'n'.repeat(118),
+      },
+      {
+        method: 'POST',
+        port: 3001,
+        ok: false,
+        ratio: 0.25,
+        near: 'm'.repeat(122),
+      },
+      {
+        method: 'GET',
+        port: 3000,
+        ok: true,
+        ratio: 0.5,
+        near: 'm'.repeat(122),
+      },
+      {
+        method: 'GET',
+        port: 3000,
+        ok: true,
+        ratio: 0.5,
+        near: 'm'.repeat(122),
+      },
+      {
+        method: ['GET'],
+        port: 3000,
+        ok: 'true',
+        ratio: 0.5,
+        near: 'm'.repeat(122),
+      },
+      {
+        method: ['GET'],
+        port: -3000,
+        ok: 'true',
+        ratio: 0.5,
+        near: 'm'.repeat(122),
+      },
+    ];
+    const spans = record((provider) => {
+      const tracer = provider.getTracer('t');
+      for (const attributes of [...values, ...values]) {
+        const span = tracer.startSpan('s', { attributes });
+        // The same key in an event: another field, the same KeyValue.
+        span.addEvent('e', { method: attributes.method });
+        span.end();
+      }
+    });
+    const theirs = decode(ProtobufTraceSerializer.serializeRequest(spans)!);
+    const fresh = new TraceRequestEncoder();
+    expect(decode(fresh.encode(spans))).toEqual(theirs);
+    expect(
+      decode(fresh.encode(spans.map((s) => fresh.encodeEnded(s)))),
+    ).toEqual(theirs);
+  });
+
   it('an empty batch is an empty request', () => {
     expect(encoder.encode([])).toHaveLength(0);
   });

@@ -189,8 +189,9 @@ export class TraceRequestEncoder {
       this.anyValue(w, value);
       w.close(valueStart, 1);
       w.close(start, 1);
-      if (cached.value !== value || !isPrimitive(value)) {
-        cached.value = value;
+      if (cached.value !== value) {
+        // Only short primitives are remembered: a large value is not kept alive here.
+        cached.value = isShortPrimitive(value) ? value : NONE;
         cached.pair = undefined;
       } else if (w.pos - start < 0x80) {
         // Seen twice in a row (and short, so its length took the byte reserved).
@@ -275,9 +276,16 @@ interface CachedKey {
 /** No attribute value: a key's first value never matches it. */
 const NONE = Symbol('none');
 
-function isPrimitive(value: unknown): boolean {
-  const type = typeof value;
-  return type === 'string' || type === 'number' || type === 'boolean';
+function isShortPrimitive(value: unknown): boolean {
+  switch (typeof value) {
+    case 'string':
+      return value.length < 0x80;
+    case 'number':
+    case 'boolean':
+      return true;
+    default:
+      return false;
+  }
 }
 
 type Resource = ReadableSpan['resource'];
