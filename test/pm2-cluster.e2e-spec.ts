@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
-import { sendRequests, signal } from './support/cluster-fixture';
+import { sendRequests, signal, sleep, until } from './support/cluster-fixture';
 import { sampleSum } from './support/demo-client';
 import { linesOf, valueOf } from './support/exposition';
 import { ADAPTERS } from './support/fixture-process';
@@ -20,21 +20,6 @@ const PUSH_INTERVAL_MS = 1_000;
 /** Wide margin over the documented bound, for a loaded 2-core machine. */
 const SCRAPE_MARGIN_MS = 4_000;
 const ROUTE = { endpoint: '/api/items/:id' };
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until<T>(
-  what: string,
-  probe: () => T | undefined | Promise<T | undefined>,
-  timeoutMs = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
-}
 
 // Issue 16, PM2 cluster mode: PM2's daemon is the cluster primary and runs no app code;
 // the instances answer /metrics for the group among themselves (docs/cluster.md, "PM2").

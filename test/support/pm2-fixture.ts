@@ -3,7 +3,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { signal } from './cluster-fixture';
+import { signal, sleep } from './cluster-fixture';
 import { valueOf } from './exposition';
 import {
   type Adapter,
@@ -24,7 +24,6 @@ const WORKER = join(
   'worker.js',
 );
 const APP = 'prs-pm2-fixture';
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface Pm2FixtureOptions {
   adapter?: Adapter;
