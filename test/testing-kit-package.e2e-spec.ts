@@ -1,9 +1,14 @@
-import { spawnSync, execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { TEST_DATABASE_URL } from './support/demo-client';
-import { installedVersion, packLibrary } from './support/packed-library';
+import { psql } from './support/fixture-db';
+import {
+  installScratchProject,
+  installedVersion,
+  packLibrary,
+} from './support/packed-library';
 import { codeBlocks, readDoc } from './support/readme';
 
 // README "Testing your telemetry": the blocks marked for this file are a user's project
@@ -65,20 +70,7 @@ describe('the testing kit in a separate project (packed package, its own Jest)',
   afterAll(() => {
     rmSync(dir, { recursive: true, force: true });
     // The README example's table, in the shared test database.
-    execFileSync(
-      'psql',
-      [
-        '-h',
-        '127.0.0.1',
-        '-U',
-        'postgres',
-        '-d',
-        'test',
-        '-qc',
-        'DROP TABLE IF EXISTS example_deals',
-      ],
-      { stdio: 'pipe', timeout: 30_000 },
-    );
+    psql('DROP TABLE IF EXISTS example_deals');
   });
 
   /** Runs the project's Jest on `spec`; returns its exit code and output. */
@@ -164,17 +156,7 @@ describe('the testing kit in a separate project (packed package, its own Jest)',
       mkdirSync(dirname(file), { recursive: true });
       writeFileSync(file, code);
     }
-    execFileSync(
-      'npm',
-      [
-        'install',
-        '--no-audit',
-        '--no-fund',
-        '--prefer-offline',
-        '--loglevel=error',
-      ],
-      { cwd: dir, stdio: 'pipe', timeout: 400_000 },
-    );
+    installScratchProject(dir, 400_000);
 
     const passing = jest('test/deals.spec.ts');
     expect(passing.output).toMatch(/Tests:\s+4 passed, 4 total/);
