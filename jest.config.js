@@ -1,7 +1,16 @@
 /** @type {import('jest').Config} */
 const tsJest = ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }];
+// In-process specs load ObservabilityModule, which imports the ESM-only @nestjs/terminus 12.
+const transform = {
+  '^.+\\.ts$': tsJest,
+  '/node_modules/@nestjs/terminus/.+\\.js$':
+    '<rootDir>/test/support/esm-to-cjs.transform.js',
+};
+const transformIgnorePatterns = ['/node_modules/(?!@nestjs/terminus/)'];
 const moduleNameMapper = {
   '^@prs/nestjs-observability$': '<rootDir>/libs/observability/src/index.ts',
+  '^@prs/nestjs-observability/testing$':
+    '<rootDir>/libs/observability/src/testing.ts',
 };
 
 const specs = (...names) => names.map((n) => `<rootDir>/test/${n}\\.`);
@@ -22,7 +31,13 @@ const NOT_RUNTIME_DEPENDENT = [
     'readme-metrics',
   ),
   ...specs('metrics-scrape-load', 'health-readiness-load'),
+  // - the testing kit in a scratch project: an npm install and a Jest run of its own on
+  //   the pinned Node (the in-process kit spec covers the other runtimes).
+  ...specs('testing-kit-package'),
 ];
+// - and on Nest 12, the specs that load Nest in Jest's own process (the testing kit's):
+//   Nest 12 is ESM-only, which Jest's CommonJS runtime cannot load.
+const IN_PROCESS = specs('testing-kit');
 // - and on Nest 12, the specs of the SDK's own machinery under a fixture app (exporters and
 //   their faults, shutdown and crash flushes, sampling, exemplars, cluster IPC, Redis
 //   counting): Nest only hosts them, and they ran on every runtime with Nest 11.
@@ -38,6 +53,7 @@ const NOT_NEST_DEPENDENT = specs(
   'exemplars',
   'cluster-workers',
   'cluster-otlp',
+  'pm2-cluster',
   'active-users-redis',
 );
 // The doctor specs (doctor, doctor-status) run in every row: they report the running app's
@@ -47,7 +63,7 @@ const leftOut =
   scope === 'runtime'
     ? NOT_RUNTIME_DEPENDENT
     : scope === 'nest'
-      ? [...NOT_RUNTIME_DEPENDENT, ...NOT_NEST_DEPENDENT]
+      ? [...NOT_RUNTIME_DEPENDENT, ...NOT_NEST_DEPENDENT, ...IN_PROCESS]
       : [];
 if (scope !== undefined && scope !== 'runtime' && scope !== 'nest')
   throw new Error(`PRS_TEST_SCOPE must be runtime or nest, not ${scope}`);
@@ -67,14 +83,16 @@ module.exports = {
     {
       displayName: 'unit',
       testEnvironment: 'node',
-      transform: { '^.+\\.ts$': tsJest },
+      transform,
+      transformIgnorePatterns,
       moduleNameMapper,
       testMatch: ['<rootDir>/libs/**/*.spec.ts'],
     },
     {
       displayName: 'e2e',
       testEnvironment: 'node',
-      transform: { '^.+\\.ts$': tsJest },
+      transform,
+      transformIgnorePatterns,
       moduleNameMapper,
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       testPathIgnorePatterns: ['/node_modules/', ...leftOut],

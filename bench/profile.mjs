@@ -1,85 +1,201 @@
 #!/usr/bin/env node
-// npm run bench:profile -- <bare|metrics|traces|full> <express|fastify> [seconds]
-// Runs one bench variant under `node --cpu-prof`, drives it like the bench does, and prints
-// where its CPU went after the warm-up: by package (or our file) and by function, in µs
-// per request. The .cpuprofile stays in bench/results/profiles/ for Chrome DevTools.
+// npm run bench:profile -- <variant> <express|fastify> [seconds] [--vs-bare] [--top N]
+//   [--node 22 | --node-bin <path>]
+// Runs one bench variant (bench/lib/variants.mjs: bare, metrics, traces, full, full-10,
+// nodesdk) under `node --cpu-prof`, drives it like the bench does, and prints where its CPU
+// went after the warm-up, in µs of main-thread CPU per request: by package (or our file, or Node's module) and
+// by function, as markdown tables. With --vs-bare it profiles bare the same way and prints
+// what the variant adds over bare: where the gap goes. The .cpuprofile files stay in
+// bench/results/profiles/ for Chrome DevTools.
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, startApp } from './lib/app-process.mjs';
 import { load } from './lib/load.mjs';
 import { startSink } from './lib/otlp-sink.mjs';
+import { resolveNode } from './lib/runtime.mjs';
+import { variantOf } from './lib/variants.mjs';
 
-const [variant = 'metrics', adapter = 'express', seconds = '8'] =
-  process.argv.slice(2);
-const dir = join(ROOT, 'bench', 'results', 'profiles', `${variant}-${adapter}`);
-rmSync(dir, { recursive: true, force: true });
-mkdirSync(dir, { recursive: true });
+const argv = process.argv.slice(2);
+const option = (name) => {
+  const i = argv.indexOf(name);
+  return i === -1 ? undefined : argv[i + 1];
+};
+const flagValues = new Set(
+  ['--top', '--node', '--node-bin'].map(option).filter(Boolean),
+);
+const [variant = 'metrics', adapter = 'express', seconds = '8'] = argv.filter(
+  (a) => !a.startsWith('--') && !flagValues.has(a),
+);
+variantOf(variant);
+const vsBare = argv.includes('--vs-bare') && variant !== 'bare';
+const top = Number(option('--top') ?? 25);
+const node = resolveNode(argv);
+
+/** Self time per request of one profiled run: by package and by function. */
+async function profileRun(name, sink) {
+  const dir = join(ROOT, 'bench', 'results', 'profiles', `${name}-${adapter}`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const spawned = performance.now();
+  const app = await startApp({
+    variant: name,
+    adapter,
+    sinkUrl: sink.url,
+    nodeBin: node.bin,
+    nodeArgs: [
+      '--cpu-prof',
+      `--cpu-prof-dir=${dir}`,
+      '--cpu-prof-interval=200',
+    ],
+  });
+  let run;
+  let fromMs;
+  let toMs;
+  let cpu;
+  let mainCpu;
+  const threads = new Map();
+  try {
+    await load(app.url, { duration: 1, connections: 10 }); // warm-up, left out below
+    fromMs = performance.now() - spawned;
+    const mainBefore = app.mainThreadCpuMicros();
+    const threadsBefore = app.threadCpuMicros();
+    run = await load(app.url, { duration: Number(seconds), connections: 10 });
+    mainCpu = (app.mainThreadCpuMicros() - mainBefore) / run.total;
+    for (const [name, us] of app.threadCpuMicros())
+      threads.set(name, (us - (threadsBefore.get(name) ?? 0)) / run.total);
+    // The profiler's own thread is the measurement's cost, not the app's.
+    threads.delete('v8:ProfEvntProc');
+    cpu = [...threads.values()].reduce((a, b) => a + b, 0);
+    toMs = performance.now() - spawned;
+  } finally {
+    await app.stop(); // SIGTERM: Nest closes, Node writes the profile at exit
+  }
+  const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+  if (file === undefined) throw new Error(`no profile written to ${dir}`);
+  const profile = JSON.parse(readFileSync(join(dir, file), 'utf8'));
+
+  const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+  const samples = new Map();
+  let elapsed = 0;
+  profile.samples.forEach((id, i) => {
+    elapsed += profile.timeDeltas[i];
+    const ms = elapsed / 1000; // from process start, a little after `spawned`
+    if (ms >= fromMs && ms <= toMs) samples.set(id, (samples.get(id) ?? 0) + 1);
+  });
+  // The samples say where the main thread was; /proc says how much CPU it had. Spreading its
+  // measured CPU over the samples in which it ran keeps the µs honest on a busy machine,
+  // where wall-clock sample intervals also count the time the thread waited for a core.
+  let busy = 0;
+  for (const [id, count] of samples)
+    if (nodes.get(id).callFrame.functionName !== '(idle)') busy += count;
+  const usPerSample = mainCpu / busy;
+  const byWhere = new Map();
+  const byFunction = new Map();
+  const add = (map, key, us) => map.set(key, (map.get(key) ?? 0) + us);
+  for (const [id, count] of samples) {
+    const { functionName, url, lineNumber } = nodes.get(id).callFrame;
+    const w = where(url, functionName);
+    add(byWhere, w, count * usPerSample);
+    add(
+      byFunction,
+      `${functionName || '(anonymous)'}  ${w}:${lineNumber + 1}`,
+      count * usPerSample,
+    );
+  }
+  return {
+    run,
+    cpu,
+    mainCpu,
+    threads,
+    byWhere,
+    byFunction,
+    file: join(dir, file),
+  };
+}
+
+function where(url, functionName) {
+  if (url === '')
+    return functionName.startsWith('(')
+      ? functionName // (idle), (garbage collector), (program)
+      : 'native (syscalls such as writev, builtins)';
+  if (url.includes('/node_modules/'))
+    return /.*node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1] ?? url;
+  if (url.includes('/libs/observability/'))
+    return url.replace(/.*\/libs\/observability\/dist\//, 'sdk: ');
+  if (url.startsWith('node:'))
+    // node:internal/async_hooks -> node: async_hooks; node:_http_server -> node: _http_server
+    return `node: ${url.replace(/^node:(internal\/)?/, '').split('/')[0]}`;
+  return url.replace(`file://${ROOT}/`, '');
+}
+
+const us = (x) => `${x >= 0 && x < 10 ? ' ' : ''}${x.toFixed(2)}`;
+
+/** Markdown rows, largest first; with `base`, also what `rows` adds over it. */
+function table(title, rows, base) {
+  const keys = [...new Set([...rows.keys(), ...(base?.keys() ?? [])])].filter(
+    (k) => !k.startsWith('(idle)'),
+  );
+  const of = (map, k) => map?.get(k) ?? 0;
+  const value = (k) => of(rows, k) - of(base, k);
+  const sum = (f) => keys.reduce((a, k) => a + f(k), 0);
+  const cells = (f) =>
+    base
+      ? `| ${us(f(value))} | ${us(f((k) => of(rows, k)))} | ${us(f((k) => of(base, k)))} |`
+      : `| ${us(f(value))} |`;
+  const row = (k) => cells((g) => g(k));
+  return [
+    base
+      ? `| µs/req added | ${variant} | bare | ${title} |`
+      : `| µs/req | ${title} |`,
+    base ? '|---:|---:|---:|---|' : '|---:|---|',
+    ...keys
+      .sort((a, b) => value(b) - value(a))
+      .slice(0, top)
+      .map((k) => `${row(k)} ${k.replaceAll('|', '\\|')} |`),
+    `${cells((g) => sum(g))} all but (idle) |`,
+  ].join('\n');
+}
 
 const sink = await startSink();
-const spawned = performance.now();
-const app = await startApp({
-  variant,
-  adapter,
-  sinkUrl: sink.url,
-  nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--cpu-prof-interval=200'],
-});
-let run;
-let fromMs;
-let toMs;
 try {
-  await load(app.url, { duration: 1, connections: 10 }); // warm-up, left out below
-  fromMs = performance.now() - spawned;
-  run = await load(app.url, { duration: Number(seconds), connections: 10 });
-  toMs = performance.now() - spawned;
+  const measured = await profileRun(variant, sink);
+  const bare = vsBare ? await profileRun('bare', sink) : undefined;
+  const head = (name, p) =>
+    `${name}/${adapter} on Node ${node.version}: ${p.run.rps.toFixed(0)} req/s; CPU per request ${p.cpu.toFixed(1)} µs in the process (the profiler's thread left out), ${p.mainCpu.toFixed(1)} µs on the main thread (/proc)`;
+  const out = [head(variant, measured)];
+  if (bare) {
+    out.push(
+      head('bare', bare),
+      '',
+      `${variant} adds ${(measured.cpu - bare.cpu).toFixed(1)} µs of CPU per request over bare (/proc), ${(measured.mainCpu - bare.mainCpu).toFixed(1)} µs of it on the main thread. The main thread's CPU (from /proc, spread over the profile's samples) by package or file and by function, self time, with bare's beside it:`,
+      '',
+      table('thread (process CPU, /proc)', measured.threads, bare.threads),
+      '',
+      table('package, file or Node module', measured.byWhere, bare.byWhere),
+      '',
+      table('function  where:line', measured.byFunction, bare.byFunction),
+    );
+  } else {
+    out.push(
+      '',
+      "The main thread's CPU per request (from /proc, spread over the profile's samples), self time:",
+      '',
+      table('thread (process CPU, /proc)', measured.threads),
+      '',
+      table('package, file or Node module', measured.byWhere),
+      '',
+      table('function  where:line', measured.byFunction),
+    );
+  }
+  out.push(
+    '',
+    `Profiles: ${[measured, bare]
+      .filter(Boolean)
+      .map((p) => p.file)
+      .join(', ')}`,
+    '',
+  );
+  process.stdout.write(out.join('\n'));
 } finally {
-  await app.stop(); // SIGTERM: Nest closes, Node writes the profile at exit
   await sink.close();
 }
-const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
-if (file === undefined) throw new Error(`no profile written to ${dir}`);
-const profile = JSON.parse(readFileSync(join(dir, file), 'utf8'));
-
-const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
-const samples = new Map();
-let elapsed = 0;
-profile.samples.forEach((id, i) => {
-  elapsed += profile.timeDeltas[i];
-  const ms = elapsed / 1000; // from process start, a little after `spawned`
-  if (ms >= fromMs && ms <= toMs) samples.set(id, (samples.get(id) ?? 0) + 1);
-});
-const total = [...samples.values()].reduce((a, b) => a + b, 0);
-// Each sample stands for an equal slice of the measured window; spread over its requests.
-const usPerSample = ((toMs - fromMs) * 1000) / total / run.total;
-
-const where = (url, functionName) =>
-  url === ''
-    ? functionName.startsWith('(')
-      ? functionName // (idle), (garbage collector), (program)
-      : 'native (syscalls such as writev, builtins)'
-    : url.includes('/node_modules/')
-      ? (/node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1] ?? url)
-      : url.includes('/libs/observability/')
-        ? url.replace(/.*\/libs\/observability\/dist\//, 'sdk: ')
-        : url.startsWith('node:')
-          ? 'node internals'
-          : url || '(native, gc, idle)';
-const byWhere = new Map();
-const byFunction = new Map();
-for (const [id, count] of samples) {
-  const { functionName, url, lineNumber } = nodes.get(id).callFrame;
-  const w = where(url, functionName);
-  byWhere.set(w, (byWhere.get(w) ?? 0) + count);
-  const f = `${functionName || '(anonymous)'}  ${w}:${lineNumber + 1}`;
-  byFunction.set(f, (byFunction.get(f) ?? 0) + count);
-}
-const table = (rows, n) =>
-  [...rows]
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, n)
-    .map(([k, c]) => `${(c * usPerSample).toFixed(2).padStart(8)} µs  ${k}`)
-    .join('\n');
-process.stdout.write(
-  `${variant}/${adapter}: ${run.rps.toFixed(0)} req/s, ${(1e6 / run.rps).toFixed(1)} µs of wall time per request\n\n` +
-    `By package or file (self time per request):\n${table(byWhere, 20)}\n\n` +
-    `By function:\n${table(byFunction, 30)}\n\nProfile: ${join(dir, file)}\n`,
-);

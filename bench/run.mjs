@@ -1,20 +1,37 @@
 #!/usr/bin/env node
-// npm run bench [-- --quick]: variants of one small app against bare Nest, on Express and
-// Fastify, load from a separate process on loopback, bare and variant runs alternated.
+// npm run bench [-- --quick] [--node 22 | --node-bin <path>] [--spans | --only-spans]
+//   [--variants a,b] [--adapters express]:
+// variants of one small app against bare Nest, on Express and Fastify, load from a separate
+// process on loopback, bare and variant runs alternated. README, "Benchmark", says how to read it.
 import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import { join } from 'node:path';
 import { ROOT, withApp } from './lib/app-process.mjs';
 import { load } from './lib/load.mjs';
 import { startSink } from './lib/otlp-sink.mjs';
-import { summarize } from './lib/report.mjs';
+import { spanRow, summarize } from './lib/report.mjs';
+import { packageVersions, resolveNode } from './lib/runtime.mjs';
+import { spanPipeline } from './lib/spans.mjs';
+import { VARIANT_NAMES, VARIANTS, variantOf } from './lib/variants.mjs';
 
-const quick = process.argv.includes('--quick');
+const argv = process.argv.slice(2);
+const option = (name) => {
+  const i = argv.indexOf(name);
+  return i === -1 ? undefined : argv[i + 1];
+};
+const quick = argv.includes('--quick');
 // More, shorter pairs rather than fewer long ones: on a shared VM a slow spell hits one
 // run, and the median over six pairs shrugs it off where the median over three did not.
 const seconds = quick ? 2 : 4;
 const repeats = quick ? 1 : 6;
-const adapters = ['express', 'fastify'];
-const variants = ['metrics', 'traces', 'full'];
+const adapters = option('--adapters')?.split(',') ?? ['express', 'fastify'];
+const variants = option('--variants')?.split(',') ?? VARIANT_NAMES;
+variants.forEach(variantOf); // an unknown name fails here, not after minutes of runs
+// The span micro-benchmark runs in full mode, and in quick mode when asked for.
+const withSpans = argv.includes('--spans') || !quick;
+const node = resolveNode(argv);
+const loadStart = os.loadavg();
+
 const total = adapters.length * variants.length * repeats * 2;
 let done = 0;
 const started = Date.now();
@@ -26,27 +43,36 @@ function progress(label) {
 }
 
 async function measure(variant, adapter, sink) {
-  return withApp({ variant, adapter, sinkUrl: sink.url }, async (app) => {
-    await load(app.url, { duration: 1, connections: 10 }); // warm-up: JIT, connection pools
-    await new Promise((r) => setTimeout(r, 1_200)); // let the warm-up's spans leave
-    sink.reset();
-    const cpuBefore = app.cpuMicros();
-    const run = await load(app.url, { duration: seconds, connections: 10 });
-    const cpu = app.cpuMicros() - cpuBefore;
-    const traced = variant === 'traces' || variant === 'full';
-    if (traced) await new Promise((r) => setTimeout(r, 1_500)); // the last batch
-    const { peak } = app.memory();
-    if (traced && sink.spans() === 0)
-      throw new Error(`${variant}/${adapter}: the OTLP sink received no spans`);
-    if (run.non2xx > 0)
-      throw new Error(`${variant}/${adapter}: ${run.non2xx} failed requests`);
-    return {
-      ...run,
-      cpuPerReq: cpu / run.total,
-      peak,
-      spansPerReq: sink.spans() / run.total,
-    };
-  });
+  return withApp(
+    { variant, adapter, sinkUrl: sink.url, nodeBin: node.bin },
+    async (app) => {
+      const traced = VARIANTS[variant].spans > 0;
+      await load(app.url, { duration: 1, connections: 10 }); // warm-up: JIT, connection pools
+      await new Promise((r) => setTimeout(r, 1_200)); // let the warm-up's spans leave
+      sink.reset();
+      const cpuBefore = app.cpuMicros();
+      const run = await load(app.url, { duration: seconds, connections: 10 });
+      const cpu = app.cpuMicros() - cpuBefore;
+      if (traced) await new Promise((r) => setTimeout(r, 1_500)); // the last batch
+      const { peak } = app.memory();
+      // A row whose spans are not the expected ones (none, or a span per hook) compares
+      // something else: fail rather than print it. 10 % sampling varies; a run has >1,000 requests.
+      const expected = VARIANTS[variant].spans;
+      const spansPerReq = sink.spans() / run.total;
+      if (Math.abs(spansPerReq - expected) > expected / 4 + 0.05)
+        throw new Error(
+          `${variant}/${adapter}: ${spansPerReq.toFixed(2)} spans per request exported, expected ${expected}`,
+        );
+      if (run.non2xx > 0)
+        throw new Error(`${variant}/${adapter}: ${run.non2xx} failed requests`);
+      return {
+        ...run,
+        cpuPerReq: cpu / run.total,
+        peak,
+        spansPerReq,
+      };
+    },
+  );
 }
 
 async function scrapeCost(sink) {
@@ -55,6 +81,7 @@ async function scrapeCost(sink) {
       variant: 'metrics',
       adapter: 'express',
       sinkUrl: sink.url,
+      nodeBin: node.bin,
     },
     async (app) => {
       const scrapes = [];
@@ -94,6 +121,7 @@ async function pathMemory(sink) {
       adapter: 'express',
       sinkUrl: sink.url,
       nodeArgs: ['--expose-gc', '--max-semi-space-size=2'],
+      nodeBin: node.bin,
     },
     async (app) => {
       const retained = async () => {
@@ -120,6 +148,14 @@ async function pathMemory(sink) {
   );
 }
 
+if (argv.includes('--only-spans')) {
+  // Just the span micro-benchmark's row, on the chosen Node; no results file.
+  process.stdout.write(
+    `Node ${node.version}\n\n| variant | Express target | Express | verdict | Fastify target | Fastify | verdict |\n|---|---|---|---|---|---|---|\n${spanRow(await spanPipeline(node.bin))}\n`,
+  );
+  process.exit(0);
+}
+process.stdout.write(`Apps run on Node ${node.version} (${node.bin})\n`);
 const sink = await startSink();
 const pairs = [];
 try {
@@ -147,16 +183,33 @@ try {
     scrapes: await scrapeCost(sink),
     ...(await pathMemory(sink)),
   };
-  const { markdown } = summarize(pairs, scrape, {
+  const spans = withSpans
+    ? await spanPipeline(node.bin)
+    : { missing: 'not measured (quick mode; add --spans)' };
+  const { markdown } = summarize(pairs, scrape, spans, {
     quick,
     seconds,
     repeats,
+    node,
+    loadStart,
+    versions: packageVersions(),
+    command: ['npm run bench', ...(argv.length ? ['--', ...argv] : [])].join(
+      ' ',
+    ),
   });
   const dir = join(ROOT, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, quick ? 'quick.md' : 'latest.md');
+  // Node 24 is the supported runtime the README's table comes from; others get their own file.
+  const runtime = node.major === 24 ? '' : `-node${node.major}`;
+  const partial = argv.includes('--variants') || argv.includes('--adapters');
+  const file = join(
+    dir,
+    `${quick || partial ? 'quick' : 'latest'}${runtime}.md`,
+  );
   writeFileSync(file, markdown);
-  process.stdout.write(`${markdown}\nWritten to ${file}\n`);
+  process.stdout.write(
+    `${markdown}\nWritten to ${file} in ${((Date.now() - started) / 1000).toFixed(0)} s\n`,
+  );
 } finally {
   await sink.close();
 }

@@ -23,5 +23,6 @@ export default {
     ['cluster'],
     ['options'],
     ['cli'],
+    ['testing'],
   ],
 };

@@ -6,7 +6,9 @@ import {
   type ClusterFixture,
   sendRequests,
   signal,
+  sleep,
   startClusterFixture,
+  until,
 } from './support/cluster-fixture';
 import { sampleSum } from './support/demo-client';
 
@@ -16,21 +18,6 @@ const COLLECT_TIMEOUT_MS = 1_000;
 /** Wide margin over the documented bound, for a loaded 2-core machine. */
 const SCRAPE_MARGIN_MS = 4_000;
 const ROUTE = { endpoint: '/api/items/:id' };
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until<T>(
-  what: string,
-  probe: () => T | undefined | Promise<T | undefined>,
-  timeoutMs = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
-}
 
 // Issue 16: workers die, are replaced, or hang; the group's numbers stay truthful.
 describe.each(ADAPTERS)('cluster workers come and go (%s)', (adapter) => {

@@ -21,11 +21,12 @@ import {
 } from './support/trace-receivers';
 
 /**
- * Span and metric time one request at slightly different points; on a loaded box (the
- * whole suite running) they were seen 2.2 ms apart, so the span's duration may pass the
- * exemplar's bucket by this much.
+ * Span and metric time one request at slightly different points: usually 2 ms apart, but
+ * a garbage-collection pause between the two on a loaded box (two CI rows at once) was
+ * seen to put 12 ms between them, so the span's duration may pass the exemplar's bucket
+ * by this much. The ids still have to name the very span.
  */
-const SPAN_SLACK_S = 0.005;
+const SPAN_SLACK_S = 0.03;
 const HTTP_BUCKETS = [
   0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 2.5, 5, 10,
 ];
@@ -392,10 +393,12 @@ describe('exemplars: OpenMetrics /metrics scraped by a real Prometheus, traces i
               : 'StoreController.create',
           serviceName: `exemplars-${adapter}`,
         });
-        // One of its pg query spans took the exemplar's value (timed a little apart).
+        // One of its pg query spans took the exemplar's value (timed a little apart: the
+        // instrumentation's span and this SDK's metric clock; a GC pause between the two
+        // on a loaded box was seen to add ~12 ms).
         const durations = queriesUnder(spans, traceId!, spanId!).map(seconds);
         expect(
-          durations.some((d) => Math.abs(d - value) < 0.003 + 0.2 * value),
+          durations.some((d) => Math.abs(d - value) < 0.02 + 0.2 * value),
         ).toBe(true);
         // The query ran inside a request whose server span was exported too.
         expect(

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  installScratchProject,
   installedVersion,
   packLibrary,
   SCRATCH_MAIN,
@@ -65,21 +66,7 @@ describe('the packed package in a separate app', () => {
     writeFileSync(join(dir, 'main.js'), SCRATCH_MAIN);
     // What npm shows on the package's page and installs beside the code.
     const installed = join(dir, 'node_modules', '@prs', 'nestjs-observability');
-    execFileSync(
-      'npm',
-      [
-        'install',
-        '--no-audit',
-        '--no-fund',
-        '--prefer-offline',
-        '--loglevel=error',
-      ],
-      {
-        cwd: dir,
-        stdio: 'pipe',
-        timeout: 300_000,
-      },
-    );
+    installScratchProject(dir, 300_000);
     expect(readFileSync(join(installed, 'README.md'), 'utf8')).toMatch(
       /^# @prs\/nestjs-observability\n/,
     );

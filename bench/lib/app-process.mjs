@@ -1,11 +1,12 @@
 // Starts one benchmark app variant in its own process and reads its CPU and memory from /proc.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { ROOT } from './paths.mjs';
+import { variantOf } from './variants.mjs';
 
-export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export { ROOT };
 const MAIN = join(ROOT, 'dist', 'test', 'fixtures', 'bench', 'main.js');
 const CLK_TCK = 100;
 
@@ -20,27 +21,39 @@ export function freePort() {
   });
 }
 
-/** Starts `variant` on `adapter`; resolves once it answers HTTP. `nodeArgs` go before the script. */
-export async function startApp({ variant, adapter, sinkUrl, nodeArgs = [] }) {
+/** User + system CPU in a /proc stat file, µs. */
+function cpuMicros(statFile) {
+  const fields = readFileSync(statFile, 'utf8').split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) / CLK_TCK) * 1e6;
+}
+
+/**
+ * Starts `variant` (bench/lib/variants.mjs) on `adapter` with `nodeBin` (default: the Node
+ * running the bench); resolves once it answers HTTP. `nodeArgs` go before the script.
+ */
+export async function startApp({
+  variant,
+  adapter,
+  sinkUrl,
+  nodeArgs = [],
+  nodeBin = process.execPath,
+}) {
   const port = await freePort();
-  const args =
-    variant === 'bare'
-      ? [...nodeArgs, MAIN]
-      : [...nodeArgs, '--import', '@prs/nestjs-observability/register', MAIN];
+  const { app, preload, env: variantEnv } = variantOf(variant);
+  const args = [...nodeArgs, ...preload, MAIN];
   const env = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     NODE_ENV: 'production',
     PORT: String(port),
     ADAPTER: adapter,
-    BENCH_VARIANT: variant,
+    BENCH_VARIANT: app,
     OTEL_SERVICE_NAME: 'prs-bench',
-    OTEL_TRACES_EXPORTER:
-      variant === 'traces' || variant === 'full' ? 'otlp' : 'none',
     OTEL_EXPORTER_OTLP_TRACES_ENDPOINT:
       sinkUrl ?? 'http://127.0.0.1:9/v1/traces',
+    ...variantEnv,
   };
-  const child = spawn(process.execPath, args, {
+  const child = spawn(nodeBin, args, {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -64,11 +77,27 @@ export async function startApp({ variant, adapter, sinkUrl, nodeArgs = [] }) {
   return {
     url,
     pid: child.pid,
-    cpuMicros: () => {
-      const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8')
-        .split(') ')[1]
-        .split(' ');
-      return ((Number(fields[11]) + Number(fields[12])) / CLK_TCK) * 1e6;
+    /** User + system CPU of the whole process (all threads), µs. */
+    cpuMicros: () => cpuMicros(`/proc/${child.pid}/stat`),
+    /** The same for the main (JavaScript) thread alone. */
+    mainThreadCpuMicros: () =>
+      cpuMicros(`/proc/${child.pid}/task/${child.pid}/stat`),
+    /** CPU µs per thread name (main thread: `main`; V8's, libuv's and worker threads by name). */
+    threadCpuMicros: () => {
+      const byName = new Map();
+      for (const tid of readdirSync(`/proc/${child.pid}/task`)) {
+        try {
+          const dir = `/proc/${child.pid}/task/${tid}`;
+          const name =
+            Number(tid) === child.pid
+              ? 'main'
+              : readFileSync(`${dir}/comm`, 'utf8').trim();
+          byName.set(name, (byName.get(name) ?? 0) + cpuMicros(`${dir}/stat`));
+        } catch {
+          // the thread ended between the listing and the read
+        }
+      }
+      return byName;
     },
     memory: () => {
       const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');

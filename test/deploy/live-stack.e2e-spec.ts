@@ -52,11 +52,13 @@ import {
 
 /** startDemo() runs the demo as OTEL_SERVICE_NAME=prs-backend, as deploy/ does. */
 /**
- * Span and metric time one request at slightly different points; on a loaded box (the
- * whole suite running) they were seen 2.2 ms apart, so the span's duration may pass the
- * exemplar's bucket by this much.
+ * Span and metric time one request at slightly different points (the metric's clock starts
+ * as the request arrives, the span's after the observers before it began): usually 2 ms
+ * apart, but a garbage-collection pause between the two on a loaded box (two CI rows at
+ * once) was seen to put 12 ms between them, so the span's duration may pass the
+ * exemplar's bucket by this much. The ids still have to name the very span.
  */
-const SPAN_SLACK_S = 0.005;
+const SPAN_SLACK_S = 0.03;
 const DEMO_SERVICE = 'prs-backend';
 /** The alert this test fires: 5xx responses above 0.1/s summed over the job's instances. */
 const ALERT = 'HighErrorRate';

@@ -112,6 +112,24 @@ export async function startClusterFixture(
   };
 }
 
+/** Polls `probe` every 200 ms until it returns a value; throws after `timeoutMs`. */
+export async function until<T>(
+  what: string,
+  probe: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 60_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(200);
+  }
+}
+
+export const sleep = (ms: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, ms));
+
 /** Sends `name` to `pid`, ignoring a process that is already gone. */
 export function signal(pid: number, name: NodeJS.Signals): void {
   try {

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { FIXTURE_CACHE_PREFIX } from './fixture-db';
 
 export const REPO_ROOT = join(__dirname, '..', '..');
 export const FIXTURE_MAIN = join(
@@ -151,6 +152,7 @@ export function baseFixtureEnv(): NodeJS.ProcessEnv {
     HOME: process.env.HOME ?? '',
     NO_COLOR: '1',
     OTEL_TRACES_EXPORTER: 'none',
+    FIXTURE_CACHE_PREFIX,
   };
 }
 

@@ -70,3 +70,18 @@ export function scratchNestDependencies(): Record<string, string> {
     ].map((name) => [name, installedVersion(name)]),
   );
 }
+
+/** `npm install` in a scratch project (the packed tarball and its pinned dependencies). */
+export function installScratchProject(dir: string, timeoutMs: number): void {
+  execFileSync(
+    'npm',
+    [
+      'install',
+      '--no-audit',
+      '--no-fund',
+      '--prefer-offline',
+      '--loglevel=error',
+    ],
+    { cwd: dir, stdio: 'pipe', timeout: timeoutMs },
+  );
+}

@@ -23,7 +23,9 @@ import {
   LOGGING_EXPORTS,
   LOGGING_PROVIDERS,
 } from './logging/logging.providers';
+import { joinPm2Group } from './cluster/peer-group';
 import { HTTP_METRICS_OBSERVER } from './metrics/metrics.constants';
+import { PEER_METRICS_GROUP } from './metrics/metrics-group';
 import {
   METRICS_EXPORTS,
   METRICS_PROVIDERS,
@@ -99,6 +101,8 @@ import { TRACING_PROVIDERS } from './tracing/tracing.providers';
     SdkAttachment,
     ...TRACING_PROVIDERS,
     ...METRICS_PROVIDERS,
+    // PM2 cluster-mode instances answer /metrics for each other (docs/cluster.md).
+    { provide: PEER_METRICS_GROUP, useValue: joinPm2Group },
     ...HEALTH_PROVIDERS,
     ...BUSINESS_EVENTS_PROVIDERS,
     ...ACTIVE_USERS_PROVIDERS,

@@ -1,31 +1,34 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { Logger } from '@nestjs/common';
-import type { TestingModule } from '@nestjs/testing';
+import { Test, type TestingModule } from '@nestjs/testing';
 import Redis from 'ioredis';
-import {
-  businessTestingModule,
-  startInProcessTelemetry,
-  type InProcessTelemetry,
-} from '../../../../test/support/business-testing-module';
-import { collectPoints } from '../../../../test/support/collected-metrics';
+import type { ObservabilityModuleOptions } from '../options/observability-options.interface';
+import { ObservabilityTestingModule, TestTelemetry } from '../testing';
+import { stopTestingSdk } from '../testing/testing-sdk';
 import { ActiveUsers } from './active-users.service';
 import { RedisActiveUserStore } from './redis-active-user-store';
 
 const GAUGE = 'prs_active_users_total';
 
+const testingModule = (options: ObservabilityModuleOptions) =>
+  Test.createTestingModule({
+    imports: [ObservabilityTestingModule.forRoot(options)],
+  });
+
 describe('ActiveUsers with activeUsers.redis (real Redis on 6379)', () => {
   let client: Redis;
-  let telemetry: InProcessTelemetry;
+  let telemetry: TestTelemetry;
   let moduleRef: TestingModule | undefined;
   let prefix: string;
   let warn: jest.SpyInstance;
 
   const start = async (redis: Redis) => {
-    moduleRef = await businessTestingModule(telemetry, {
+    moduleRef = await testingModule({
       activeUsers: { redis: { client: redis, keyPrefix: prefix } },
     }).compile();
     await moduleRef.init();
+    telemetry = moduleRef.get(TestTelemetry);
     return moduleRef.get(ActiveUsers);
   };
   /** Collects until the gauge reads `expected` (each collection starts the next PFCOUNT). */
@@ -33,9 +36,7 @@ describe('ActiveUsers with activeUsers.redis (real Redis on 6379)', () => {
     const until = Date.now() + 20_000;
     let values: number[] = [];
     while (Date.now() < until) {
-      values = (await collectPoints(telemetry.reader, GAUGE)).map(
-        (p) => p.value,
-      );
+      values = (await telemetry.metricSeries(GAUGE)).map((s) => s.value);
       if (values[0] === expected) return values;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -47,7 +48,6 @@ describe('ActiveUsers with activeUsers.redis (real Redis on 6379)', () => {
     return client.connect();
   });
   beforeEach(() => {
-    telemetry = startInProcessTelemetry();
     prefix = `prs:test:active_users_service:${randomBytes(6).toString('hex')}`;
     warn = jest
       .spyOn(Logger.prototype, 'warn')
@@ -56,7 +56,8 @@ describe('ActiveUsers with activeUsers.redis (real Redis on 6379)', () => {
   afterEach(async () => {
     await moduleRef?.close();
     moduleRef = undefined;
-    await telemetry.shutdown();
+    // A fresh meter per test: an observable gauge keeps its callback for the meter's life.
+    stopTestingSdk();
     warn.mockRestore();
     const keys = await client.keys(`{${prefix}}:*`);
     if (keys.length > 0) await client.del(...keys);
@@ -101,9 +102,9 @@ describe('ActiveUsers with activeUsers.redis (real Redis on 6379)', () => {
     // the read's, and the write's at the next once-a-second flush.
     const until = Date.now() + 20_000;
     do {
-      expect(
-        (await collectPoints(telemetry.reader, GAUGE)).map((p) => p.value),
-      ).toEqual([1]);
+      expect((await telemetry.metricSeries(GAUGE)).map((s) => s.value)).toEqual(
+        [1],
+      );
       await new Promise((resolve) => setTimeout(resolve, 100));
     } while (warn.mock.calls.length < 2 && Date.now() < until);
     expect(warn.mock.calls.map((c) => String(c[0])).sort()).toEqual([

@@ -1,12 +1,9 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import type { TestingModule } from '@nestjs/testing';
-import {
-  businessTestingModule,
-  startInProcessTelemetry,
-  type InProcessTelemetry,
-} from '../../../../test/support/business-testing-module';
-import { collectPoints } from '../../../../test/support/collected-metrics';
+import { Test, type TestingModule } from '@nestjs/testing';
+import type { ObservabilityModuleOptions } from '../options/observability-options.interface';
+import { ObservabilityTestingModule, TestTelemetry } from '../testing';
+import { stopTestingSdk } from '../testing/testing-sdk';
 import type { ActiveUsersOptions } from './active-users-options.interface';
 import { ACTIVE_USERS_CLOCK } from './active-users.constants';
 import { ActiveUsers } from './active-users.service';
@@ -14,30 +11,36 @@ import { ActiveUsers } from './active-users.service';
 const GAUGE = 'prs_active_users_total';
 const MINUTE = 60_000;
 
+const testingModule = (options: ObservabilityModuleOptions) =>
+  Test.createTestingModule({
+    imports: [ObservabilityTestingModule.forRoot(options)],
+  });
+
 describe('ActiveUsers → prs_active_users_total', () => {
-  let telemetry: InProcessTelemetry;
+  let telemetry: TestTelemetry;
   let moduleRef: TestingModule | undefined;
   let now = 0;
 
   const start = async (activeUsers: ActiveUsersOptions = {}) => {
-    moduleRef = await businessTestingModule(telemetry, { activeUsers })
+    moduleRef = await testingModule({ activeUsers })
       .overrideProvider(ACTIVE_USERS_CLOCK)
       .useValue(() => now)
       .compile();
     await moduleRef.init();
+    telemetry = moduleRef.get(TestTelemetry);
     return moduleRef.get(ActiveUsers);
   };
   const gauge = async () =>
-    (await collectPoints(telemetry.reader, GAUGE)).map((p) => p.value);
+    (await telemetry.metricSeries(GAUGE)).map((s) => s.value);
 
   beforeEach(() => {
-    telemetry = startInProcessTelemetry();
     now = 5 * MINUTE;
   });
   afterEach(async () => {
     await moduleRef?.close();
     moduleRef = undefined;
-    await telemetry.shutdown();
+    // A fresh meter per test: an observable gauge keeps its callback for the meter's life.
+    stopTestingSdk();
   });
 
   it('reports nothing until the app tracks users (no misleading 0)', async () => {

@@ -1,15 +1,19 @@
 import 'reflect-metadata';
 import { Injectable, Logger } from '@nestjs/common';
-import type { TestingModule } from '@nestjs/testing';
+import { Test, type TestingModule } from '@nestjs/testing';
 import type { Meter } from '@opentelemetry/api';
 import { lastValueFrom, type Observable, of } from 'rxjs';
-import { businessTestingModule } from '../../../../test/support/business-testing-module';
+import { MetricBudget } from '../metrics/instruments/metric-budget';
+import type { MetricsConfig } from '../metrics/metrics-options.interface';
+import { METRICS_OPTIONS } from '../metrics/metrics.constants';
+import type { RunningSdk } from '../sdk/running-sdk';
+import { OBSERVABILITY_SDK } from '../sdk/sdk.constants';
+import { ObservabilityTestingModule } from '../testing';
 import {
   getBusinessEventSink,
   setBusinessEventSink,
   type BusinessEventSink,
 } from './business-event-sink';
-import { MetricTallies } from '../core/metric-tallies';
 import { BusinessEvents } from './business-events.service';
 import { TrackBusinessEvent } from './track-business-event.decorator';
 
@@ -62,11 +66,24 @@ describe('a telemetry failure never reaches the business method', () => {
   let warn: jest.SpyInstance;
 
   beforeAll(async () => {
-    moduleRef = await businessTestingModule(
-      { meter: throwingMeter, tallies: new MetricTallies() },
-      { metrics: { seriesLimit: 1 } },
-      { providers: [Payments] },
-    ).compile();
+    moduleRef = await Test.createTestingModule({
+      imports: [
+        ObservabilityTestingModule.forRoot({ metrics: { seriesLimit: 1 } }),
+      ],
+      providers: [Payments],
+    })
+      .overrideProvider(MetricBudget)
+      .useFactory({
+        factory: (config: MetricsConfig, sdk: RunningSdk) =>
+          new MetricBudget(
+            throwingMeter,
+            sdk.tallies,
+            config.prefix,
+            config.seriesLimit,
+          ),
+        inject: [METRICS_OPTIONS, OBSERVABILITY_SDK],
+      })
+      .compile();
     await moduleRef.init();
     payments = moduleRef.get(Payments);
   });

@@ -1,8 +1,7 @@
 import 'reflect-metadata';
 import { Injectable, Logger, UnauthorizedException } from '@nestjs/common';
-import type { TestingModule } from '@nestjs/testing';
+import { Test, type TestingModule } from '@nestjs/testing';
 import { context, trace } from '@opentelemetry/api';
-import type { MetricReader } from '@opentelemetry/sdk-metrics';
 import {
   defer,
   lastValueFrom,
@@ -12,12 +11,7 @@ import {
   Subject,
   throwError,
 } from 'rxjs';
-import {
-  businessTestingModule,
-  startInProcessTelemetry,
-  type InProcessTelemetry,
-} from '../../../../test/support/business-testing-module';
-import { collectValue } from '../../../../test/support/collected-metrics';
+import { ObservabilityTestingModule, TestTelemetry } from '../testing';
 import { BusinessEvents } from './business-events.service';
 import { TrackBusinessEvent } from './track-business-event.decorator';
 
@@ -146,31 +140,32 @@ class Deals {
 }
 
 describe('prs_business_events_total from @TrackBusinessEvent and BusinessEvents', () => {
-  let telemetry: InProcessTelemetry;
-  let reader: MetricReader;
+  let telemetry: TestTelemetry;
   let moduleRef: TestingModule;
   let deals: Deals;
-  const count = (eventType: string, status: 'success' | 'failure') =>
-    collectValue(reader, EVENTS, { event_type: eventType, status });
+  const count = async (eventType: string, status: 'success' | 'failure') =>
+    (await telemetry.metricSeries(EVENTS)).find(
+      (s) => s.labels.event_type === eventType && s.labels.status === status,
+    )?.value ?? 0;
   const counts = async (eventType: string) => ({
     success: await count(eventType, 'success'),
     failure: await count(eventType, 'failure'),
   });
 
   beforeAll(async () => {
-    telemetry = startInProcessTelemetry();
-    reader = telemetry.reader;
     // Deals is not a provider: its undeclared 'made_up_type' must not fail the bootstrap.
-    moduleRef = await businessTestingModule(telemetry, {
-      businessEvents: { eventTypes: TYPES },
+    moduleRef = await Test.createTestingModule({
+      imports: [
+        ObservabilityTestingModule.forRoot({
+          businessEvents: { eventTypes: TYPES },
+        }),
+      ],
     }).compile();
     await moduleRef.init();
+    telemetry = moduleRef.get(TestTelemetry);
     deals = new Deals();
   });
-  afterAll(async () => {
-    await moduleRef?.close();
-    await telemetry.shutdown();
-  });
+  afterAll(() => moduleRef?.close());
 
   it('sync return: success 1, same value', async () => {
     expect(deals.syncReturn()).toBe(RESULT);
@@ -276,7 +271,7 @@ describe('prs_business_events_total from @TrackBusinessEvent and BusinessEvents'
   });
 
   it('adds a capped business_event span event to the span active at the call', async () => {
-    telemetry.spans.reset();
+    await telemetry.reset();
     const span = trace.getTracer('test').startSpan('POST /deals');
     expect(() =>
       context.with(trace.setSpan(context.active(), span), () =>
@@ -284,10 +279,8 @@ describe('prs_business_events_total from @TrackBusinessEvent and BusinessEvents'
       ),
     ).toThrow(UnauthorizedException);
     span.end();
-    const [exported] = telemetry.spans.getFinishedSpans();
-    expect(
-      exported?.events.map(({ name, attributes }) => ({ name, attributes })),
-    ).toEqual([
+    const exported = await telemetry.span({ name: 'POST /deals' });
+    expect(exported.events).toEqual([
       {
         name: 'business_event',
         attributes: {

@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { Controller, Injectable, Post } from '@nestjs/common';
-import { businessTestingModule } from '../../../../test/support/business-testing-module';
-import { MeterProvider } from '@opentelemetry/sdk-metrics';
-import { MetricTallies } from '../core/metric-tallies';
+import { Test } from '@nestjs/testing';
+import type { ObservabilityModuleOptions } from '../options/observability-options.interface';
+import { ObservabilityTestingModule } from '../testing';
 import { getBusinessEventSink } from './business-event-sink';
 import { TrackBusinessEvent } from './track-business-event.decorator';
 
@@ -28,18 +28,16 @@ class DealsController {
   create(): void {}
 }
 
-describe('undeclared event types on decorated providers and controllers', () => {
-  const telemetry = {
-    meter: new MeterProvider().getMeter('test'),
-    tallies: new MetricTallies(),
-  };
+const appWith = (options: ObservabilityModuleOptions) =>
+  Test.createTestingModule({
+    imports: [ObservabilityTestingModule.forRoot(options)],
+    providers: [Refunds, MoreRefunds],
+    controllers: [DealsController],
+  });
 
+describe('undeclared event types on decorated providers and controllers', () => {
   it('fail the bootstrap with one problem per method and type, and leave no sink behind', async () => {
-    const moduleRef = await businessTestingModule(
-      telemetry,
-      {},
-      { providers: [Refunds, MoreRefunds], controllers: [DealsController] },
-    ).compile();
+    const moduleRef = await appWith({}).compile();
     await expect(moduleRef.init()).rejects.toThrow(
       'ObservabilityModule options validation error (3 problems):\n' +
         '  - businessEvents.eventTypes: does not declare "chargeback", used by @TrackBusinessEvent() on Refunds.chargeback; add it to businessEvents.eventTypes\n' +
@@ -50,20 +48,16 @@ describe('undeclared event types on decorated providers and controllers', () => 
   });
 
   it('pass once declared', async () => {
-    const moduleRef = await businessTestingModule(
-      telemetry,
-      {
-        businessEvents: {
-          eventTypes: [
-            'payment_processing',
-            'chargeback',
-            'refund_issued',
-            'deal_created',
-          ],
-        },
+    const moduleRef = await appWith({
+      businessEvents: {
+        eventTypes: [
+          'payment_processing',
+          'chargeback',
+          'refund_issued',
+          'deal_created',
+        ],
       },
-      { providers: [Refunds, MoreRefunds], controllers: [DealsController] },
-    ).compile();
+    }).compile();
     await moduleRef.init();
     expect(getBusinessEventSink()).toBeDefined();
     await moduleRef.close();

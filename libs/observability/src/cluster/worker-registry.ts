@@ -7,6 +7,7 @@ import {
   type WorkerMessage,
   type WorkerSnapshot,
 } from '../metrics/cluster-protocol';
+import { CollectRounds } from './collect-rounds';
 import { foldRetired, type WorkerView } from './snapshot-merge';
 
 /** Exited workers remembered for a snapshot still in the IPC pipe when their exit was seen. */
@@ -39,7 +40,7 @@ export class WorkerRegistry {
   /** Exited workers' retired snapshots, for a final one that arrives late. */
   private readonly departed = new Map<number, SnapshotMetric[]>();
   private round = 0;
-  private collecting: Promise<void> | undefined;
+  private readonly rounds = new CollectRounds(() => this.collectRound());
   private readonly waiters = new Map<number, Set<number>>();
   private readonly onWaiterDone = new Map<number, () => void>();
   private readonly onFork = (worker: Worker) => this.join(worker);
@@ -70,12 +71,12 @@ export class WorkerRegistry {
       if (worker) this.join(worker);
   }
 
-  /** Asks every live worker for a snapshot; resolves when all answered or after the timeout. */
+  /**
+   * Asks every live worker for a snapshot; resolves when all answered or after the timeout.
+   * Concurrent calls share a round, and rounds are paced ({@link CollectRounds}).
+   */
   collect(): Promise<void> {
-    this.collecting ??= this.collectRound().finally(
-      () => (this.collecting = undefined),
-    );
-    return this.collecting;
+    return this.rounds.run();
   }
 
   /** Live workers' last snapshots (never-heard-from workers are left out). */

@@ -122,4 +122,14 @@ export const messages = {
   ): string =>
     `Cluster worker ${id} (pid ${pid ?? 'unknown'}) did not answer a metrics collection within ${timeoutMs} ms; ` +
     'its last snapshot was served (see prs_cluster_worker_up)',
+  pm2InstanceMissing: (label: string, pid: number, timeoutMs: number): string =>
+    `PM2 instance ${label} (pid ${pid}) did not answer a metrics collection within ${timeoutMs} ms; ` +
+    'its last snapshot was served (see prs_cluster_worker_up)',
+  pm2GroupFailed: (dir: string): string =>
+    `Joining the PM2 metrics group in ${dir} failed; this instance's /metrics answers 500 ` +
+    '(check that the directory is writable, see docs/cluster.md#pm2)',
+  pm2RetireFailed: (): string =>
+    "Folding exited PM2 instances' counts into the group's retired totals failed; their last snapshots were served",
+  pm2SnapshotFailed: (): string =>
+    "Writing this PM2 instance's metrics snapshot failed; its peers serve its previous one",
 } as const;

@@ -40,6 +40,12 @@ export function wrapRouteHandlers(
       if (Reflect.getMetadata(METHOD_METADATA, handler) === undefined) continue;
       const wrapped = wrap(metatype.name, method, handler);
       Object.defineProperty(wrapped, 'name', { value: handler.name });
+      // Earlier wrappers' marks stay visible on the outer function: a second app in the
+      // process (a test per adapter) must find every wrapper in place, not just the last.
+      for (const earlier of Object.getOwnPropertySymbols(handler))
+        Object.defineProperty(wrapped, earlier, {
+          value: (handler as unknown as Record<symbol, unknown>)[earlier],
+        });
       Object.defineProperty(wrapped, mark, { value: handler });
       for (const key of Reflect.getMetadataKeys(handler) as unknown[])
         Reflect.defineMetadata(key, Reflect.getMetadata(key, handler), wrapped);

@@ -40,13 +40,15 @@ interface SyncHooks {
 }
 
 /**
- * Node 26 deprecates `module.register()` (DEP0205, a warning on stderr at every start):
- * there, import-in-the-middle's in-thread hooks go through `module.registerHooks()`.
- * Node 22 and 24 keep the off-thread loader every release of this SDK was tested with.
+ * From Node 24 on, import-in-the-middle's in-thread hooks go through
+ * `module.registerHooks()`: `module.register()` runs the hooks on a loader thread of
+ * their own, a second V8 isolate that costs ~23 MB of RSS for the life of the process
+ * (docs/performance.md), and Node 26 deprecates it (DEP0205, a warning on stderr at
+ * every start). Node 22 keeps the off-thread loader.
  */
 function registerSyncHooks(): boolean {
   const major = Number.parseInt(process.versions.node, 10);
-  if (major < 26) return false;
+  if (major < 24) return false;
   // An ES module, loaded with require(esm) (Node >= 22.12); the type is declared above.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const hooks = require('import-in-the-middle/register-hooks.mjs') as SyncHooks;

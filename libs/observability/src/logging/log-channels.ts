@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { isMainThread, threadId } from 'node:worker_threads';
 import { context, isSpanContextValid, trace } from '@opentelemetry/api';
 import pino, { type Logger } from 'pino';
+import { escapeLineSeparators } from './json-line';
 import type { LogSink } from './log-sink';
 import type { LogLevelName } from './logging-options.interface';
 import { requestStorage } from '../core/request-context';
@@ -17,8 +18,6 @@ const LEVEL_LABELS: Record<string, string> = {
   fatal: 'CRITICAL',
 };
 const ERROR_LEVEL = 50;
-// Valid JSON, but many line splitters and editors break lines on them.
-const LINE_SEPARATORS = /[\u2028\u2029]/g;
 const storage = requestStorage();
 const PINO_METADATA = Symbol.for('pino.metadata');
 
@@ -35,15 +34,14 @@ export class ChannelRouter {
   }
 
   write(line: string): void {
-    const safe =
-      line.includes('\u2028') || line.includes('\u2029')
-        ? line.replace(LINE_SEPARATORS, (c) =>
-            c === '\u2028' ? '\\u2028' : '\\u2029',
-          )
-        : line;
-    for (const sink of this.sinks) sink.write(safe);
-    if (this.errorSink !== undefined && this.lastLevel >= ERROR_LEVEL)
-      this.errorSink.write(safe);
+    this.writeLine(escapeLineSeparators(line), this.lastLevel);
+  }
+
+  /** Writes a line whose U+2028/U+2029 are already escaped, at pino level `levelValue`. */
+  writeLine(line: string, levelValue: number): void {
+    for (const sink of this.sinks) sink.write(line);
+    if (this.errorSink !== undefined && levelValue >= ERROR_LEVEL)
+      this.errorSink.write(line);
   }
 }
 
@@ -81,8 +79,13 @@ export function createLogger(
   );
 }
 
-/** `correlation_id`, `trace_id` and `span_id` of whatever request or span is active. */
-function contextFields(traceUiUrl: string | undefined): Record<string, string> {
+/**
+ * `correlation_id`, `trace_id` and `span_id` of whatever request or span is active, and
+ * `trace_url` when `traceUiUrl` is given: what every line but the SDK's own starts with.
+ */
+export function contextFields(
+  traceUiUrl: string | undefined,
+): Record<string, string> {
   const store = storage.getStore();
   const spanContext = trace.getSpan(context.active())?.spanContext();
   const out: Record<string, string> = {};

@@ -1,17 +1,31 @@
-import type { Logger } from 'pino';
+import pino, { type Logger } from 'pino';
 import { type ClientIpResolver, createClientIpResolver } from './client-ip';
-import { type DropListener, LogSink } from './log-sink';
+import { type DropListener, LogSink, type SinkTarget } from './log-sink';
 import type {
   LogLevelName,
   ResolvedLogFile,
   ResolvedLoggingOptions,
 } from './logging-options.interface';
-import { ChannelRouter, createLogger } from './log-channels';
+import { quote } from './json-line';
+import { ChannelRouter, contextFields, createLogger } from './log-channels';
 import { Redactor } from './redactor';
 import { RotatingFileTarget, StdoutTarget } from './sink-targets';
 
+const ERROR_LEVEL = 50;
+
 /** A level a line is written at. */
 export type WriteLevel = Exclude<LogLevelName, 'silent'>;
+
+/** A line's fields as JSON text (from json-line.ts), in order; `undefined` leaves one out. */
+export type SerializedFields = Record<string, string | undefined>;
+
+const { chindingsSym, lsCacheSym, timeSym } = pino.symbols;
+// pino's documented `symbols` export: the logger's own level, timestamp and base fields.
+interface PinoInternals {
+  levelText: Record<number, string>;
+  time: () => string;
+  base: string;
+}
 
 /**
  * Owns the JSON loggers and their destinations: the main stream (stdout and/or a
@@ -25,6 +39,8 @@ export class LogPipeline {
   /** `logging.callSite`: application lines carry the calling function and line. */
   readonly callSite: boolean;
   private readonly main: Logger;
+  private readonly mainRouter: ChannelRouter;
+  private readonly pino: PinoInternals;
   private readonly security: Logger;
   private readonly sinks: LogSink[] = [];
   private readonly onExit = () => this.flushSync();
@@ -33,16 +49,15 @@ export class LogPipeline {
     options: ResolvedLoggingOptions,
     onDrop: DropListener,
     onRotateError?: (error: unknown) => void,
-    traceUiUrl?: string,
+    private readonly traceUiUrl?: string,
+    stdout: SinkTarget = new StdoutTarget(),
   ) {
     this.redactor = new Redactor(options.redact, options.maxValueLength);
     this.clientIp = createClientIpResolver(options.trustProxy);
     this.callSite = options.callSite;
     const sink = (name: string, file: ResolvedLogFile | undefined) => {
       const created = new LogSink(
-        file
-          ? new RotatingFileTarget(name, file, onRotateError)
-          : new StdoutTarget(),
+        file ? new RotatingFileTarget(name, file, onRotateError) : stdout,
         onDrop,
       );
       this.sinks.push(created);
@@ -57,12 +72,16 @@ export class LogPipeline {
     const security = options.files.security
       ? sink('security', options.files.security)
       : undefined;
-    this.main = createLogger(
-      options.level,
-      new ChannelRouter(main, error),
-      {},
-      traceUiUrl,
-    );
+    this.mainRouter = new ChannelRouter(main, error);
+    this.main = createLogger(options.level, this.mainRouter, {}, traceUiUrl);
+    const internals = this.main as unknown as Record<symbol, unknown>;
+    this.pino = {
+      levelText: internals[lsCacheSym] as Record<number, string>,
+      time: (internals[timeSym] as () => string).bind(this.main),
+      get base() {
+        return internals[chindingsSym] as string;
+      },
+    };
     this.security = createLogger(
       options.level,
       new ChannelRouter(security ? [...main, security] : main, error),
@@ -70,6 +89,39 @@ export class LogPipeline {
       traceUiUrl,
     );
     process.once('exit', this.onExit);
+  }
+
+  /**
+   * Writes one main-stream line exactly as {@link write} would, for a caller that
+   * serializes its own fields (the request line, once per request): pino's level,
+   * timestamp and base fields first, then the active context's fields with the values
+   * `fields` gives them (pino merges the fields into its mixin's object, so context keys
+   * keep their place), then the rest of `fields`, then `message`.
+   */
+  writeSerialized(
+    level: WriteLevel,
+    fields: SerializedFields,
+    message: string,
+  ): void {
+    const levelValue = this.main.levels.values[level]!;
+    const context = contextFields(
+      levelValue >= ERROR_LEVEL ? this.traceUiUrl : undefined,
+    );
+    const main = this.pino;
+    let line = main.levelText[levelValue]! + main.time() + main.base;
+    for (const key in context) {
+      if (!(key in fields)) line += `,"${key}":${quote(context[key]!)}`;
+      else if (fields[key] !== undefined) line += `,"${key}":${fields[key]}`;
+    }
+    for (const key in fields) {
+      const value = fields[key];
+      if (value !== undefined && !(key in context))
+        line += `,"${key}":${value}`;
+    }
+    this.mainRouter.writeLine(
+      `${line},"message":${quote(message)}}\n`,
+      levelValue,
+    );
   }
 
   /** Writes one main-stream line (`fields` already sanitized). */

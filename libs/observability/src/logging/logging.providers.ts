@@ -16,12 +16,19 @@ import { RequestHandlers } from './request-handlers';
 import { RequestLog } from './request-log';
 import { RequestScope } from './request-scope';
 import { SecurityLogger } from './security-logger';
+import { CapturedStdoutTarget } from './sink-targets';
+import type { RunningSdk } from '../sdk/running-sdk';
+import { OBSERVABILITY_SDK } from '../sdk/sdk.constants';
 
 /** Providers of the logging capability, registered by ObservabilityModule. */
 export const LOGGING_PROVIDERS: Provider[] = [
   {
     provide: LOG_PIPELINE,
-    useFactory: (config: LoggingConfig, metrics: LogMetrics) => {
+    useFactory: (
+      config: LoggingConfig,
+      metrics: LogMetrics,
+      sdk: RunningSdk,
+    ) => {
       const log = new RateLimitedLogger(new Logger('Observability'));
       return new LogPipeline(
         config,
@@ -35,9 +42,10 @@ export const LOGGING_PROVIDERS: Provider[] = [
         },
         (error) => log.warn('log-rotate', messages.logRotationFailed(), error),
         config.traceUiUrl,
+        sdk.stdout ? new CapturedStdoutTarget(sdk.stdout) : undefined,
       );
     },
-    inject: [LOGGING_OPTIONS, LogMetrics],
+    inject: [LOGGING_OPTIONS, LogMetrics, OBSERVABILITY_SDK],
   },
   {
     // Correlation ids, request context and the request log, for every request.

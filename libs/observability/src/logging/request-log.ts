@@ -2,7 +2,8 @@ import type { RateLimitedLogger } from '../core/rate-limited-logger';
 import { messages } from '../core/messages';
 import { fastifyRequestOf } from '../http/route-template';
 import { UNMATCHED_ENDPOINT } from '../core/metric-names';
-import type { LogPipeline, WriteLevel } from './log-pipeline';
+import { jsonValue, quote } from './json-line';
+import type { LogPipeline, SerializedFields, WriteLevel } from './log-pipeline';
 import type { LogUserExtractor } from './logging-options.interface';
 import type { RequestStore } from '../core/request-context';
 
@@ -37,39 +38,45 @@ export class RequestLog {
       const q = url.indexOf('?');
       const method = r.text(req.method ?? 'UNKNOWN');
       const userAgent = req.headers['user-agent'];
-      const request: Record<string, unknown> = {
-        method,
-        path: r.text(q === -1 ? url : url.slice(0, q)),
-        route,
-        status,
-        duration_ms:
-          Math.round((performance.now() - store.start) * 1000) / 1000,
-        user: store.user ?? this.user(fastifyRequestOf(req) ?? req),
-        ip:
-          this.pipeline.clientIp(
-            store.remoteAddress,
-            req.headers['x-forwarded-for'],
-          ) ?? null,
-        user_agent: userAgent === undefined ? null : r.text(userAgent),
-      };
-      if (q !== -1) request.query = r.query(url.slice(q + 1));
-      if (!finished) request.aborted = true;
-      const fields: Record<string, unknown> = {
-        logger: 'http',
-        correlation_id: store.correlationId,
-        request,
+      const user = store.user ?? this.user(fastifyRequestOf(req) ?? req);
+      const ip = this.pipeline.clientIp(
+        store.remoteAddress,
+        req.headers['x-forwarded-for'],
+      );
+      const durationMs =
+        Math.round((performance.now() - store.start) * 1000) / 1000;
+      // Serialized here rather than by pino: this line is written for every request.
+      let request =
+        `{"method":${quote(method)}` +
+        `,"path":${quote(r.text(q === -1 ? url : url.slice(0, q)))}` +
+        `,"route":${quote(route)}` +
+        `,"status":${jsonValue(status)}` +
+        `,"duration_ms":${jsonValue(durationMs)}` +
+        `,"user":${user === null ? 'null' : (jsonValue(user) ?? 'null')}` +
+        `,"ip":${ip === undefined ? 'null' : quote(ip)}` +
+        `,"user_agent":${userAgent === undefined ? 'null' : quote(r.text(userAgent))}`;
+      if (q !== -1) request += `,"query":${quote(r.query(url.slice(q + 1)))}`;
+      if (!finished) request += ',"aborted":true';
+      const fields: SerializedFields = {
+        logger: '"http"',
+        correlation_id: quote(store.correlationId),
+        request: `${request}}`,
       };
       // The guide's `module` and `function`: the controller method Nest routed to.
       const handler = store.handler;
       if (handler !== undefined) {
-        fields.module = handler.controller;
-        fields.function = `${handler.controller}.${handler.method}`;
+        fields.module = quote(handler.controller);
+        fields.function = quote(`${handler.controller}.${handler.method}`);
       }
       if (store.traceId !== undefined) {
-        fields.trace_id = store.traceId;
-        fields.span_id = store.spanId;
+        fields.trace_id = quote(store.traceId);
+        fields.span_id = jsonValue(store.spanId);
       }
-      this.pipeline.write(level, fields, `${method} ${route} ${status}`);
+      this.pipeline.writeSerialized(
+        level,
+        fields,
+        `${method} ${route} ${status}`,
+      );
     } catch (error) {
       this.log.warn('request-log', messages.requestLogFailed(), error);
     }

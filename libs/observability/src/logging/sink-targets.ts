@@ -10,6 +10,7 @@ import {
 import { dirname } from 'node:path';
 import type { SinkTarget } from './log-sink';
 import type { ResolvedLogFile } from './logging-options.interface';
+import type { LogCapture } from '../sdk/running-sdk';
 
 /** The process's stdout (fd 1), written directly so a closed pipe surfaces as EPIPE here. */
 export class StdoutTarget implements SinkTarget {
@@ -21,6 +22,21 @@ export class StdoutTarget implements SinkTarget {
 
   close(): void {
     // stdout belongs to the process
+  }
+}
+
+/** The testing kit's capture standing in for stdout (`RunningSdk.stdout`). */
+export class CapturedStdoutTarget implements SinkTarget {
+  readonly name = 'stdout';
+
+  constructor(private readonly capture: LogCapture) {}
+
+  write(data: Buffer): number {
+    return this.capture.write(data);
+  }
+
+  close(): void {
+    // the capture belongs to the test
   }
 }
 

@@ -9,6 +9,7 @@ import {
   isPrimaryMessage,
   type WorkerMessage,
 } from './cluster-protocol';
+import type { MetricsGroupLink } from './metrics-group';
 import { snapshotMetrics } from './worker-snapshot';
 
 /** A worker waits this much longer than the primary's own collection timeout for a scrape body. */
@@ -28,7 +29,7 @@ interface PendingScrape {
  * the app port to the primary. Foreign IPC messages are ignored; nothing here throws
  * into the host app.
  */
-export class ClusterWorkerLink {
+export class ClusterWorkerLink implements MetricsGroupLink {
   private readonly pending = new Map<number, PendingScrape>();
   private nextId = 1;
   private pushTimer: NodeJS.Timeout | undefined;

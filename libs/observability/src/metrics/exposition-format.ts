@@ -23,15 +23,19 @@ const TEXT_MEDIA_TYPES: ReadonlySet<string> = new Set([
 /** RFC 9110 `qvalue`: 0 to 1 with at most three decimals. */
 const Q_VALUE = /^(?:0(?:\.\d{0,3})?|1(?:\.0{0,3})?)$/;
 
+const MAX_ACCEPT_LENGTH = 4096;
+
 /**
  * The format to answer a request with, from its `Accept` header: OpenMetrics when it is
  * accepted (q > 0) at least as much as any text/plain, text/* or *\/* range, else text
- * 0.0.4. Linear in the header's length; never throws.
+ * 0.0.4, also for a header over 4 KB. Linear in the header's length; never throws.
  */
 export function negotiateExposition(
   accept: string | undefined,
 ): ExpositionFormat {
-  if (accept === undefined) return 'text';
+  // Real Accept headers are well under 1 KB; a longer one gets the default unread, so
+  // the work per scrape is bounded whatever a hostile client sends.
+  if (accept === undefined || accept.length > MAX_ACCEPT_LENGTH) return 'text';
   let openMetrics = 0;
   let text = 0;
   for (const range of accept.split(',')) {

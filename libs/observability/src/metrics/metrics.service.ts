@@ -6,6 +6,7 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
   type OnModuleInit,
+  Optional,
 } from '@nestjs/common';
 import { messages } from '../core/messages';
 import { PathMatcher } from '../core/path-matcher';
@@ -19,6 +20,11 @@ import { ClusterWorkerLink } from './cluster-worker';
 import { ActiveUsersMetrics } from './instruments/active-users-metrics';
 import { authChallenge, createAuthorizationCheck } from './metrics-auth';
 import { MetricsEndpoint } from './metrics-endpoint';
+import {
+  type JoinPeerGroup,
+  type MetricsGroupLink,
+  PEER_METRICS_GROUP,
+} from './metrics-group';
 import type { MetricsConfig } from './metrics-options.interface';
 import { boundPort, startMetricsServer } from './metrics-server';
 import { METRICS_OPTIONS } from './metrics.constants';
@@ -34,7 +40,7 @@ export class MetricsService
   private readonly logger = new Logger('Observability');
   private metricsServer: Server | undefined;
   private endpoint: MetricsEndpoint | undefined;
-  private clusterLink: ClusterWorkerLink | undefined;
+  private clusterLink: MetricsGroupLink | undefined;
   private statusRoute: DirectRouteHandler | undefined;
 
   constructor(
@@ -42,6 +48,9 @@ export class MetricsService
     @Inject(OBSERVABILITY_SDK) private readonly sdk: RunningSdk,
     private readonly routes: DirectRoutes,
     private readonly activeUsers: ActiveUsersMetrics,
+    @Optional()
+    @Inject(PEER_METRICS_GROUP)
+    private readonly joinPeers?: JoinPeerGroup,
   ) {}
 
   onModuleInit(): void {
@@ -61,12 +70,17 @@ export class MetricsService
       config.auth,
       log,
     ));
-    // A worker of a primary running startClusterMetrics() serves the group's numbers.
-    const link = (this.clusterLink = ClusterWorkerLink.join(
-      sdk.metricReader,
-      log,
-      () => this.activeUsers.share(),
-    ));
+    // A worker of a primary running startClusterMetrics(), or a PM2 cluster-mode
+    // instance, serves the group's numbers.
+    const share = () => this.activeUsers.share();
+    const link = (this.clusterLink =
+      ClusterWorkerLink.join(sdk.metricReader, log, share) ??
+      this.joinPeers?.({
+        reader: sdk.metricReader,
+        log,
+        share,
+        prefix: config.prefix,
+      }));
     if (link) endpoint.serveGroup((openMetrics) => link.scrape(openMetrics));
     if (config.port === undefined) {
       this.routes.register(config.path, (req, res) =>
@@ -120,7 +134,7 @@ export class MetricsService
   }
 
   /**
-   * In a cluster worker, hands the primary this worker's final counts. Called once the
+   * In a cluster worker, hands the group this worker's final counts. Called once the
    * app's HTTP server is closed and before the SDK shuts down.
    */
   async leaveCluster(): Promise<void> {

@@ -1,18 +1,27 @@
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
+import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import {
+  InMemorySpanExporter,
   type ReadableSpan,
+  SimpleSpanProcessor,
   type SpanExporter,
   TracerProvider,
 } from '@opentelemetry/sdk-trace';
+import { otlpTypes } from '../../../../test/support/trace-receivers/otlp-decode';
 import { createCountingBatchSpanProcessor } from './counting-batch-span-processor';
 import { DiagnosticReporter, type TelemetryStats } from './diagnostics';
+import { EncodedSpan } from './otlp/encoded-span';
+import { TraceRequestEncoder } from './otlp/otlp-trace-encoder';
 import { setShutdownDeadline } from './shutdown-deadline';
 
 /** An exporter that answers only when released: until then the queue only fills. */
 class HeldExporter implements SpanExporter {
   private readonly pending: ((r: ExportResult) => void)[] = [];
   private released = false;
-  export(_spans: ReadableSpan[], done: (r: ExportResult) => void): void {
+  /** Every batch it was handed, in order. */
+  readonly batches: ReadableSpan[][] = [];
+  export(spans: ReadableSpan[], done: (r: ExportResult) => void): void {
+    this.batches.push(spans);
     if (this.released) done({ code: ExportResultCode.SUCCESS });
     else this.pending.push(done);
   }
@@ -182,6 +191,72 @@ describe('createCountingBatchSpanProcessor', () => {
     expect(warnings[1]).toBe(
       // The 4 queued behind the released batch; the 2 dropped on the full queue are counted above.
       'log: Telemetry flushed at shutdown: 4 spans sent, 0 lost',
+    );
+  });
+
+  it('encodes spans as they end when given encodeOnEnd: the queue holds bytes, a full queue still drops and counts (encoding nothing), and the batches sent are the spans OpenTelemetry would have sent', async () => {
+    const stats = newStats();
+    const warnings: string[] = [];
+    const reporter = new DiagnosticReporter();
+    reporter.setSink((message, level = 'warn') =>
+      warnings.push(`${level}: ${message}`),
+    );
+    const encoder = new TraceRequestEncoder();
+    let encoded = 0;
+    const exporter = new HeldExporter();
+    const processor = createCountingBatchSpanProcessor(
+      {
+        exporter,
+        maxQueueSize: 4,
+        maxExportBatchSize: 4,
+        scheduledDelayMillis: 60_000,
+        exportTimeoutMillis: 5_000,
+        encodeOnEnd: (span) => {
+          encoded++;
+          return encoder.encodeEnded(span) as unknown as ReadableSpan;
+        },
+      },
+      stats,
+      reporter,
+    );
+    // The spans as the SDK ended them, to compare with what went through the queue.
+    const reference = new InMemorySpanExporter();
+    const provider = new TracerProvider({
+      spanProcessors: [
+        new SimpleSpanProcessor({ exporter: reference }),
+        processor,
+      ],
+    });
+    const tracer = provider.getTracer('counting-bsp.spec', '1.0.0');
+    for (let i = 0; i < 10; i++)
+      tracer
+        .startSpan(`s${i}`, { attributes: { i, 'http.route': '/a/:b' } })
+        .end();
+
+    // 4 exported at once (held), 4 queued behind them, 2 dropped on the full queue
+    // without being encoded first.
+    expect(stats.spansDropped).toBe(2);
+    expect(encoded).toBe(8);
+    expect(warnings).toEqual([
+      'warn: The span export queue is full (the exporter is down or too slow); new spans are dropped',
+    ]);
+    // (The in-memory exporter forgets its spans at shutdown.)
+    const ended = [...reference.getFinishedSpans()];
+    expect(ended).toHaveLength(10);
+    exporter.release();
+    await provider.shutdown();
+    expect(warnings[1]).toBe(
+      'log: Telemetry flushed at shutdown: 4 spans sent, 0 lost',
+    );
+    const sent = exporter.batches.flat();
+    expect(sent).toHaveLength(8);
+    expect(sent.every((s) => s instanceof EncodedSpan)).toBe(true);
+    const { request } = otlpTypes();
+    const decode = (bytes: Uint8Array) =>
+      request.toObject(request.decode(bytes), { longs: String, bytes: String });
+    // The first 8 spans, in order (the last 2 were dropped), field for field.
+    expect(decode(encoder.encode(sent))).toEqual(
+      decode(ProtobufTraceSerializer.serializeRequest(ended.slice(0, 8))!),
     );
   });
 });

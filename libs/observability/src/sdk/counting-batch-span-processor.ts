@@ -36,11 +36,23 @@ export const DEFAULT_FINAL_FLUSH_MS = 5_000;
  * then it reports in one line how many spans it sent and how many were lost.
  */
 export function createCountingBatchSpanProcessor(
-  options: Omit<BatchSpanProcessorOptions, 'selfObsMeterProvider'>,
+  options: CountingBatchSpanProcessorOptions,
   stats: TelemetryStats,
   reporter: DiagnosticReporter,
 ): SpanProcessor {
   return new CountingBatchSpanProcessor(options, stats, reporter);
+}
+
+/** The batch processor's options, plus what to queue in place of an ended span. */
+export interface CountingBatchSpanProcessorOptions extends Omit<
+  BatchSpanProcessorOptions,
+  'selfObsMeterProvider'
+> {
+  /**
+   * Turns a sampled span that ended into what the queue holds and the exporter receives
+   * (the OTLP proto exporter's span already encoded). Without it, the span itself.
+   */
+  encodeOnEnd?: (span: ReadableSpan) => ReadableSpan;
 }
 
 class CountingBatchSpanProcessor extends BatchSpanProcessor {
@@ -51,8 +63,12 @@ class CountingBatchSpanProcessor extends BatchSpanProcessor {
   private closed = false;
   private closing: Promise<void> | undefined;
 
+  private readonly encodeOnEnd:
+    ((span: ReadableSpan) => ReadableSpan) | undefined;
+  private readonly maxQueueSize: number;
+
   constructor(
-    options: Omit<BatchSpanProcessorOptions, 'selfObsMeterProvider'>,
+    { encodeOnEnd, ...options }: CountingBatchSpanProcessorOptions,
     private readonly stats: TelemetryStats,
     private readonly reporter: DiagnosticReporter,
   ) {
@@ -75,14 +91,35 @@ class CountingBatchSpanProcessor extends BatchSpanProcessor {
     });
     this.serial = serial;
     this.drops = drops;
+    this.encodeOnEnd = encodeOnEnd;
+    this.maxQueueSize = options.maxQueueSize ?? 2048;
   }
 
   override onEnd(span: ReadableSpan): void {
-    const dropsBefore = this.drops.count;
-    super.onEnd(span);
     const sampled = (span.spanContext().traceFlags & TraceFlags.SAMPLED) !== 0;
-    if (sampled && !this.closed && this.drops.count === dropsBefore)
-      this.accepted++;
+    if (!sampled) return;
+    const dropsBefore = this.drops.count;
+    super.onEnd(this.queued(span));
+    if (!this.closed && this.drops.count === dropsBefore) this.accepted++;
+  }
+
+  /** The span as queued: encoded now when the exporter can take it so, else itself. */
+  private queued(span: ReadableSpan): ReadableSpan {
+    if (this.encodeOnEnd === undefined) return span;
+    // A full queue drops it anyway: no encoding for nothing while the exporter is down.
+    if (this.accepted - this.serial.tally.handed >= this.maxQueueSize)
+      return span;
+    try {
+      return this.encodeOnEnd(span);
+    } catch (error) {
+      // Never into the app's `span.end()`: the exporter encodes this one as before.
+      this.reporter.warn(
+        'trace-encode',
+        'A span could not be encoded when it ended; it is exported as it is',
+        error,
+      );
+      return span;
+    }
   }
 
   override shutdown(): Promise<void> {

@@ -48,8 +48,18 @@ export interface RunningSdk {
   readonly queries: RecordHub<QueryRecord>;
   /** Cache commands seen by the ioredis instrumentation. */
   readonly cacheCommands: RecordHub<CacheRecord>;
+  /**
+   * Where the main log stream's "stdout" bytes go instead of file descriptor 1; set by
+   * the testing kit (`@prs/nestjs-observability/testing`) to capture the log lines.
+   */
+  readonly stdout?: LogCapture;
   /** Flushes and stops every signal, giving up after `timeoutMs`. */
   shutdown(timeoutMs?: number): Promise<void>;
+}
+
+/** Takes the bytes of whole log lines, synchronously; returns how many it took. */
+export interface LogCapture {
+  write(data: Buffer): number;
 }
 
 const RUNNING_SDK = Symbol.for('@prs/nestjs-observability:running-sdk');

@@ -11,6 +11,7 @@ import {
   AlwaysOnSampler,
   ConsoleSpanExporter,
   ParentBasedSampler,
+  type ReadableSpan,
   type Sampler,
   type SpanExporter,
   type SpanProcessor,
@@ -73,9 +74,15 @@ export function createSpanProcessors(
   );
   // Explicit bounds (OTEL_BSP_* or ours): at most maxQueueSize spans (2,048 unless set)
   // wait in memory; beyond that they are dropped and counted.
+  // The OTLP proto exporter's spans are encoded as they end (see EncodedSpan).
+  const encodeOnEnd =
+    exporter instanceof OtlpProtoSpanExporter
+      ? (span: ReadableSpan) =>
+          exporter.encoder.encodeEnded(span) as unknown as ReadableSpan
+      : undefined;
   return [
     createCountingBatchSpanProcessor(
-      { exporter: monitored, ...options.batch },
+      { exporter: monitored, ...options.batch, encodeOnEnd },
       stats,
       reporter,
     ),

@@ -174,6 +174,13 @@ describe('TraceRequestEncoder', () => {
     expect(resourceSpans.map((r) => r.scopeSpans.length)).toEqual([3, 1]);
     // Zero-valued counters are left out, so ours is never the larger body.
     expect(ours.length).toBeLessThanOrEqual(theirs.length);
+
+    // Encoded as each span ended (what the batch processor queues for the proto
+    // exporter), alone or mixed with spans encoded at export: the same request, byte for byte.
+    const ended = encoder.encode(spans.map((s) => encoder.encodeEnded(s)));
+    expect(Buffer.from(ended)).toEqual(Buffer.from(ours));
+    const mixed = spans.map((s, i) => (i % 2 ? encoder.encodeEnded(s) : s));
+    expect(decode(encoder.encode(mixed))).toEqual(decode(theirs));
   });
 
   it('many spans in one request: lengths of every size class survive the buffer growing', () => {
@@ -186,9 +193,105 @@ describe('TraceRequestEncoder', () => {
           })
           .end();
     });
-    expect(decode(encoder.encode(spans))).toEqual(
+    const theirs = decode(ProtobufTraceSerializer.serializeRequest(spans)!);
+    expect(decode(encoder.encode(spans))).toEqual(theirs);
+    // Well over 64 KB of spans encoded as they end fill several slabs; each keeps its bytes.
+    const ended = spans.map((s) => encoder.encodeEnded(s));
+    const slabs = new Set(ended.map((e) => e.bytes.buffer));
+    expect(slabs.size).toBeGreaterThan(1);
+    expect(decode(encoder.encode(ended))).toEqual(theirs);
+  });
+
+  it('a span larger than what is left of a slab is encoded whole (the slab grows), and so are the spans after it', () => {
+    const spans = record((provider) => {
+      const tracer = provider.getTracer('t');
+      for (let i = 0; i < 3; i++)
+        tracer
+          .startSpan(`big ${i}`, { attributes: { big: 'b'.repeat(100_000) } })
+          .end();
+      tracer.startSpan('small').end();
+    });
+    const fresh = new TraceRequestEncoder();
+    const ended = spans.map((s) => fresh.encodeEnded(s));
+    expect(decode(fresh.encode(ended))).toEqual(
       decode(ProtobufTraceSerializer.serializeRequest(spans)!),
     );
+  });
+
+  it('values that repeat (copied from the encoder’s cache), change, come back or sit at the 128-byte boundary encode as OpenTelemetry’s', () => {
+    const values: Attributes[] = [
+      {
+        method: 'GET',
+        port: 3000,
+        ok: true,
+        ratio: 0.5,
+        near: 'n'.repeat(118),
+      },
+      {
+        method: 'GET',
+        port: 3000,
+        ok: true,
+        ratio: 0.5,
+        near: 'n'.repeat(118),
+      },
+      {
+        method: 'GET',
+        port: 3000,
+        ok: true,
+        ratio: 0.5,
+        near: 'n'.repeat(118),
+      },
+      {
+        method: 'POST',
+        port: 3001,
+        ok: false,
+        ratio: 0.25,
+        near: 'm'.repeat(122),
+      },
+      {
+        method: 'GET',
+        port: 3000,
+        ok: true,
+        ratio: 0.5,
+        near: 'm'.repeat(122),
+      },
+      {
+        method: 'GET',
+        port: 3000,
+        ok: true,
+        ratio: 0.5,
+        near: 'm'.repeat(122),
+      },
+      {
+        method: ['GET'],
+        port: 3000,
+        ok: 'true',
+        ratio: 0.5,
+        near: 'm'.repeat(122),
+      },
+      {
+        method: ['GET'],
+        port: -3000,
+        ok: 'true',
+        ratio: 0.5,
+        near: 'm'.repeat(122),
+      },
+    ];
+    const spans = record((provider) => {
+      const tracer = provider.getTracer('t');
+      for (const attributes of [...values, ...values]) {
+        const span = tracer.startSpan('s', { attributes });
+        // The same key in an event: another field, the same KeyValue.
+        span.addEvent('e', { method: attributes.method });
+        span.end();
+      }
+    });
+    const theirs = decode(ProtobufTraceSerializer.serializeRequest(spans)!);
+    const fresh = new TraceRequestEncoder();
+    expect(decode(fresh.encode(spans))).toEqual(theirs);
+    expect(
+      decode(fresh.encode(spans.map((s) => fresh.encodeEnded(s)))),
+    ).toEqual(theirs);
   });
 
   it('an empty batch is an empty request', () => {

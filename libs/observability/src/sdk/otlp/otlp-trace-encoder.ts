@@ -1,5 +1,6 @@
 import type { Attributes, Link, SpanContext } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
+import { EncodedSpan } from './encoded-span';
 import { ProtobufWriter } from './protobuf-writer';
 
 // Field tags of opentelemetry/proto/collector/trace/v1 and trace/v1, common/v1 (wire type 2
@@ -14,6 +15,10 @@ const FLAG_HAS_IS_REMOTE = 0x100;
 const FLAG_IS_REMOTE = 0x200;
 
 const MAX_CACHED_KEYS = 512;
+/** Spans ended are encoded into slabs this large (a span that does not fit grows its slab). */
+const SLAB_BYTES = 64 * 1024;
+/** A new slab starts when less than this is left, so a usual span never grows one. */
+const SLAB_HEADROOM = 4 * 1024;
 const MIN_INT64 = -(2 ** 63);
 const MAX_INT64 = 2 ** 63;
 
@@ -25,11 +30,32 @@ const MAX_INT64 = 2 ** 63;
  * Zero-valued scalar fields are left out, as proto3 encoders do.
  */
 export class TraceRequestEncoder {
-  /** Encoded `KeyValue.key` fields by attribute name; names are few, values are not. */
-  private readonly keys = new Map<string, Buffer>();
+  /** Attribute names seen (bounded): names are few, values are not. */
+  private readonly keys = new Map<string, CachedKey>();
+  /** Where {@link encodeEnded} writes; the views it returns keep a full slab alive. */
+  private slab = new ProtobufWriter(SLAB_BYTES);
 
-  /** The request body for one batch of spans. */
-  encode(spans: ReadableSpan[]): Uint8Array {
+  /**
+   * Encodes a span as it ends, for the batch processor to queue instead of the span;
+   * {@link encode} later copies its bytes into the request. The span is final by then:
+   * the SDK ignores changes to an ended span.
+   */
+  encodeEnded(span: ReadableSpan): EncodedSpan {
+    let w = this.slab;
+    if (w.pos > SLAB_BYTES - SLAB_HEADROOM)
+      w = this.slab = new ProtobufWriter(SLAB_BYTES);
+    const start = w.pos;
+    this.encodeSpan(w, span);
+    return new EncodedSpan(
+      span.resource,
+      span.instrumentationScope,
+      w.buf.subarray(start, w.pos),
+      span.spanContext(),
+    );
+  }
+
+  /** The request body for one batch of spans, some of them perhaps {@link EncodedSpan}s. */
+  encode(spans: readonly (ReadableSpan | EncodedSpan)[]): Uint8Array {
     const writer = new ProtobufWriter(spans.length * 320 + 512);
     for (const [resource, scopes] of groupByResourceAndScope(spans)) {
       writer.ensure(8);
@@ -52,7 +78,10 @@ export class TraceRequestEncoder {
           writer.string(scope.version);
         }
         writer.close(scopeStart, 1);
-        for (const span of scoped) this.encodeSpan(writer, span);
+        for (const span of scoped) {
+          if (span instanceof EncodedSpan) writer.copy(span.bytes);
+          else this.encodeSpan(writer, span);
+        }
         if (scope.schemaUrl) {
           writer.tag(SCHEMA_URL);
           writer.string(scope.schemaUrl);
@@ -133,7 +162,11 @@ export class TraceRequestEncoder {
     w.close(start, 1);
   }
 
-  /** Repeated KeyValue `field` (below 16) from an attributes object. */
+  /**
+   * Repeated KeyValue `field` (below 16) from an attributes object. A key whose
+   * primitive value repeats (the method, the scheme, the host, the handler's name) has
+   * its whole KeyValue encoded once and copied after that.
+   */
   private attributes(
     w: ProtobufWriter,
     field: number,
@@ -142,27 +175,42 @@ export class TraceRequestEncoder {
     const tag = (field << 3) | 2;
     for (const key in attrs) {
       if (!Object.hasOwn(attrs, key)) continue;
+      const value = (attrs as Record<string, unknown>)[key];
+      const cached = this.cachedKey(key);
       w.tag(tag);
+      if (cached.value === value && cached.pair !== undefined) {
+        w.bytes(cached.pair);
+        continue;
+      }
       const start = w.open(1);
-      w.raw(this.keyField(key));
+      w.raw(cached.field);
       w.tag(0x12); // KeyValue.value = 2
       const valueStart = w.open(1);
-      this.anyValue(w, (attrs as Record<string, unknown>)[key]);
+      this.anyValue(w, value);
       w.close(valueStart, 1);
       w.close(start, 1);
+      if (cached.value !== value) {
+        // Only short primitives are remembered: a large value is not kept alive here.
+        cached.value = isShortPrimitive(value) ? value : NONE;
+        cached.pair = undefined;
+      } else if (w.pos - start < 0x80) {
+        // Seen twice in a row (and short, so its length took the byte reserved).
+        cached.pair = Buffer.from(w.buf.subarray(start, w.pos));
+      }
     }
   }
 
-  private keyField(key: string): Buffer {
-    let encoded = this.keys.get(key);
-    if (encoded === undefined) {
+  private cachedKey(key: string): CachedKey {
+    let cached = this.keys.get(key);
+    if (cached === undefined) {
       const w = new ProtobufWriter(key.length * 3 + 8);
       w.byte(0x0a); // KeyValue.key = 1
       w.string(key);
-      encoded = Buffer.from(w.finish());
-      if (this.keys.size < MAX_CACHED_KEYS) this.keys.set(key, encoded);
+      cached = { field: Buffer.from(w.finish()), value: NONE, pair: undefined };
+      // Past the bound the entry is used once and forgotten: it never matches again.
+      if (this.keys.size < MAX_CACHED_KEYS) this.keys.set(key, cached);
     }
-    return encoded;
+    return cached;
   }
 
   /** An AnyValue's content; a value of no OTLP type writes an empty AnyValue, as OpenTelemetry does. */
@@ -217,14 +265,37 @@ export class TraceRequestEncoder {
   }
 }
 
+/** An attribute name's encoded `KeyValue.key`, and its last value with that value's encoding. */
+interface CachedKey {
+  readonly field: Buffer;
+  value: unknown;
+  /** The KeyValue's content for `value`, once it came twice in a row. */
+  pair: Buffer | undefined;
+}
+
+/** No attribute value: a key's first value never matches it. */
+const NONE = Symbol('none');
+
+function isShortPrimitive(value: unknown): boolean {
+  switch (typeof value) {
+    case 'string':
+      return value.length < 0x80;
+    case 'number':
+    case 'boolean':
+      return true;
+    default:
+      return false;
+  }
+}
+
 type Resource = ReadableSpan['resource'];
 type Scope = ReadableSpan['instrumentationScope'];
 
 /** Spans by resource and by scope (both by identity, as OpenTelemetry groups them), in first-seen order. */
-function groupByResourceAndScope(
-  spans: ReadableSpan[],
-): Map<Resource, Map<Scope, ReadableSpan[]>> {
-  const resources = new Map<Resource, Map<Scope, ReadableSpan[]>>();
+function groupByResourceAndScope<S extends ReadableSpan | EncodedSpan>(
+  spans: readonly S[],
+): Map<Resource, Map<Scope, S[]>> {
+  const resources = new Map<Resource, Map<Scope, S[]>>();
   for (const span of spans) {
     let scopes = resources.get(span.resource);
     if (scopes === undefined) {

@@ -136,11 +136,12 @@ export class ProtobufWriter {
     if (length >= 0x80) return this.bytes(Buffer.from(hex, 'hex'));
     this.ensure(length + 1);
     const buf = this.buf;
-    buf[this.pos++] = length;
-    for (let i = 0; i < length; i++)
-      buf[this.pos++] =
-        (nibble(hex.charCodeAt(2 * i)) << 4) |
-        nibble(hex.charCodeAt(2 * i + 1));
+    let p = this.pos;
+    buf[p++] = length;
+    for (let i = 0; i < hex.length; i += 2)
+      buf[p++] =
+        (NIBBLES[hex.charCodeAt(i)]! << 4) | NIBBLES[hex.charCodeAt(i + 1)]!;
+    this.pos = p;
   }
 
   /** Length-delimited raw bytes. */
@@ -158,6 +159,13 @@ export class ProtobufWriter {
     let p = this.pos;
     for (let i = 0; i < value.length; i++) buf[p++] = value[i] as number;
     this.pos = p;
+  }
+
+  /** Bytes already encoded (a span encoded when it ended), copied natively. */
+  copy(value: Uint8Array): void {
+    this.ensure(value.length);
+    this.buf.set(value, this.pos);
+    this.pos += value.length;
   }
 
   /**
@@ -207,7 +215,13 @@ export class ProtobufWriter {
   }
 }
 
-/** The value of a hex digit (either case); ids come validated from the SDK. */
-function nibble(code: number): number {
-  return code <= 0x39 ? code - 0x30 : (code | 0x20) - 0x57;
+/**
+ * Hex digit values by character code (either case; anything else reads as 0, and ids
+ * come validated from the SDK). A table lookup instead of two comparisons per digit.
+ */
+const NIBBLES = new Uint8Array(0x10000);
+for (let digit = 0; digit < 16; digit++) {
+  const lower = digit.toString(16);
+  NIBBLES[lower.charCodeAt(0)] = digit;
+  NIBBLES[lower.toUpperCase().charCodeAt(0)] = digit;
 }
