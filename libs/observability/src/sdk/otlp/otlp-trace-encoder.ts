@@ -1,6 +1,8 @@
 import type { Attributes, Link, SpanContext } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { EncodedSpan } from './encoded-span';
+import { groupByResourceAndScope } from './group-spans';
+import { type CachedKey, isShortPrimitive, NONE } from './cached-key';
 import { ProtobufWriter } from './protobuf-writer';
 
 // Field tags of opentelemetry/proto/collector/trace/v1 and trace/v1, common/v1 (wire type 2
@@ -263,53 +265,6 @@ export class TraceRequestEncoder {
         }
     }
   }
-}
-
-/** An attribute name's encoded `KeyValue.key`, and its last value with that value's encoding. */
-interface CachedKey {
-  readonly field: Buffer;
-  value: unknown;
-  /** The KeyValue's content for `value`, once it came twice in a row. */
-  pair: Buffer | undefined;
-}
-
-/** No attribute value: a key's first value never matches it. */
-const NONE = Symbol('none');
-
-function isShortPrimitive(value: unknown): boolean {
-  switch (typeof value) {
-    case 'string':
-      return value.length < 0x80;
-    case 'number':
-    case 'boolean':
-      return true;
-    default:
-      return false;
-  }
-}
-
-type Resource = ReadableSpan['resource'];
-type Scope = ReadableSpan['instrumentationScope'];
-
-/** Spans by resource and by scope (both by identity, as OpenTelemetry groups them), in first-seen order. */
-function groupByResourceAndScope<S extends ReadableSpan | EncodedSpan>(
-  spans: readonly S[],
-): Map<Resource, Map<Scope, S[]>> {
-  const resources = new Map<Resource, Map<Scope, S[]>>();
-  for (const span of spans) {
-    let scopes = resources.get(span.resource);
-    if (scopes === undefined) {
-      scopes = new Map();
-      resources.set(span.resource, scopes);
-    }
-    let scoped = scopes.get(span.instrumentationScope);
-    if (scoped === undefined) {
-      scoped = [];
-      scopes.set(span.instrumentationScope, scoped);
-    }
-    scoped.push(span);
-  }
-  return resources;
 }
 
 /** trace_id = 1, span_id = 2 and trace_state = 3: the same fields in Span and Link. */
