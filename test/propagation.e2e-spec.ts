@@ -228,6 +228,23 @@ describe.each(ADAPTERS)(
       expect(roots.filter((r) => r.sampled)).toEqual(rootsExported);
       expect(sampledParents.filter((t) => !exported.has(t))).toEqual([]);
       expect(unsampledParents.filter((t) => exported.has(t))).toEqual([]);
+      // A sampled request keeps its handler span, a child of its server span; an
+      // unsampled one exports no span of any kind.
+      const spans = receiver.spans();
+      const servers = new Map(
+        spans.filter((s) => s.kind === 'server').map((s) => [s.traceId, s]),
+      );
+      const handlers = spans.filter(
+        (s) => s.name === 'ItemsController.findOne',
+      );
+      expect(handlers).toHaveLength(servers.size);
+      for (const handler of handlers)
+        expect(handler.parentSpanId).toBe(servers.get(handler.traceId)?.spanId);
+      const unexported = new Set([
+        ...roots.filter((r) => !r.sampled).map((r) => r.traceId),
+        ...unsampledParents,
+      ]);
+      expect(spans.filter((s) => unexported.has(s.traceId))).toEqual([]);
     });
   },
 );

@@ -32,6 +32,7 @@ import {
   type StartObservabilityOptions,
 } from './sdk/sdk-options';
 import { installCrashFlush } from './sdk/crash-flush';
+import { presetIds } from './sdk/preset-ids';
 import { tailSamplingWarning } from './sdk/sampling-options';
 import { shutdownSdk } from './sdk/shutdown';
 import {
@@ -116,6 +117,8 @@ export function startObservability(
     ...(tracingOn
       ? {
           sampler: createSampler(resolved.traces),
+          // The server hook presets trace ids it already sampled (tracing/server-spans.ts).
+          idGenerator: presetIds(),
           textMapPropagator: createPropagator(resolved.traces.propagators),
         }
       : {}),

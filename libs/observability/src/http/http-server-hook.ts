@@ -92,6 +92,7 @@ export class HttpServerHook
 
     // Observers end in reverse order of their begin, like nested scopes.
     const finish = (request: ObservedRequest, states: unknown[]): void => {
+      request.end = performance.now();
       let route: string | undefined;
       try {
         route = resolveRoute(request.req, request.res);
@@ -173,6 +174,7 @@ export class HttpServerHook
         res,
         path,
         start: performance.now(),
+        end: 0,
         span: undefined,
         spanContext: undefined,
         context: undefined,

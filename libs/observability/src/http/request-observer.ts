@@ -13,6 +13,11 @@ export interface ObservedRequest {
   readonly path: string;
   /** `performance.now()` when the request reached the server. */
   readonly start: number;
+  /**
+   * `performance.now()` when the response closed, set before any observer's `end`: the
+   * one instant the request's metrics, span and log line all measure to.
+   */
+  end: number;
   /** The server span, when an observer started one; set in `begin`. */
   span: Span | undefined;
   /** The server span's valid ids, when it has them; set with {@link span}. */

@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks';
 import { KNOWN_HTTP_METHODS } from '../core/http-methods';
 import {
   ABORTED_STATUS_CODE,
@@ -35,7 +34,7 @@ export class HttpMetricsObserver implements RequestObserver<true> {
 
   end(
     _counted: true,
-    { req, res, start, spanContext }: ObservedRequest,
+    { req, res, start, end, spanContext }: ObservedRequest,
     route: string | undefined,
   ): void {
     this.metrics.record(
@@ -46,7 +45,7 @@ export class HttpMetricsObserver implements RequestObserver<true> {
       res.writableFinished
         ? (STATUS_LABELS[res.statusCode] ?? String(res.statusCode))
         : ABORTED_STATUS_CODE,
-      (performance.now() - start) / 1000,
+      (end - start) / 1000,
       spanContext,
     );
   }

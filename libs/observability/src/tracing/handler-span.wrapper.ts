@@ -1,5 +1,12 @@
 import { HttpException } from '@nestjs/common';
-import { type Span, SpanStatusCode, type Tracer } from '@opentelemetry/api';
+import {
+  isSpanContextValid,
+  type Span,
+  SpanStatusCode,
+  trace,
+  TraceFlags,
+  type Tracer,
+} from '@opentelemetry/api';
 import { finalize, isObservable, tap } from 'rxjs';
 
 import type { RouteHandler } from '../http/route-handlers';
@@ -13,17 +20,31 @@ export const SPANNED = Symbol.for('@prs/nestjs-observability:original-handler');
  * (a promise or observable is followed to its end) and rethrows the same error. 4xx
  * `HttpException`s are outcomes, not span errors. (`wrapRouteHandlers` keeps the
  * method's name and metadata.)
+ *
+ * With a ParentBased sampler (`followsParent`), a handler called inside a span that
+ * is not sampled (an unsampled request) runs as it is: ParentBased would give its span
+ * and every child of it the same verdict, so none of them could be recorded.
  */
 export function wrapHandler(
   tracer: Tracer,
   controller: string,
   method: string,
   original: RouteHandler,
+  followsParent: boolean,
 ): RouteHandler {
   const name = `${controller}.${method}`;
   // The span name already says `Controller.method`; one attribute carries it for search.
   const attributes = { 'code.function.name': name };
   const wrapped = function (this: unknown, ...args: unknown[]): unknown {
+    if (followsParent) {
+      const parent = trace.getActiveSpan()?.spanContext();
+      if (
+        parent !== undefined &&
+        isSpanContextValid(parent) &&
+        (parent.traceFlags & TraceFlags.SAMPLED) === 0
+      )
+        return original.apply(this, args);
+    }
     return tracer.startActiveSpan(name, { attributes }, (span) => {
       let result: unknown;
       try {

@@ -30,7 +30,13 @@ export class HandlerSpans {
     const tracer = trace.getTracer(PACKAGE_NAME, PACKAGE_VERSION);
     this.wrapped = tracing
       ? wrapRouteHandlers(discovery, SPANNED, (controller, method, original) =>
-          wrapHandler(tracer, controller, method, original),
+          wrapHandler(
+            tracer,
+            controller,
+            method,
+            original,
+            sdk.options.traces.sampler.parentBased,
+          ),
         )
       : 0;
   }

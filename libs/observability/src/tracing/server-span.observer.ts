@@ -17,7 +17,7 @@ export class ServerSpanObserver implements RequestObserver<ServerSpan> {
   constructor(private readonly spans: ServerSpans) {}
 
   begin(request: ObservedRequest): ServerSpan {
-    const traced = this.spans.start(request.req, request.path);
+    const traced = this.spans.start(request.req, request.path, request.start);
     request.span = traced.span;
     request.spanContext = traced.ids;
     request.context = traced.context;
@@ -34,7 +34,7 @@ export class ServerSpanObserver implements RequestObserver<ServerSpan> {
     request: ObservedRequest,
     route: string | undefined,
   ): void {
-    this.spans.end(traced, request.res, route);
+    this.spans.end(traced, request.res, route, request.end);
   }
 }
 

@@ -1,24 +1,57 @@
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { propagation, SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { performance } from 'node:perf_hooks';
 import {
-  TracerProvider,
+  propagation,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+} from '@opentelemetry/api';
+import {
+  hrTimeToMilliseconds,
+  W3CTraceContextPropagator,
+} from '@opentelemetry/core';
+import {
+  AlwaysOnSampler,
   InMemorySpanExporter,
+  ParentBasedSampler,
+  RandomIdGenerator,
   type ReadableSpan,
+  type Sampler,
+  SamplingDecision,
   SimpleSpanProcessor,
+  TraceIdRatioBasedSampler,
+  TracerProvider,
 } from '@opentelemetry/sdk-trace';
 import { pathOf } from '../core/path-of';
+import { PresetIdGenerator } from '../sdk/preset-ids';
 import { ServerSpans } from './server-spans';
 
 const ROUTES: Record<string, string> = { '/deals/7': '/deals/:id' };
 
 describe('ServerSpans on a real HTTP server', () => {
   const exporter = new InMemorySpanExporter();
-  const provider = new TracerProvider({
-    spanProcessors: [new SimpleSpanProcessor({ exporter: exporter })],
-  });
-  const spans = new ServerSpans(provider.getTracer('server-spans.spec'));
+  let provider: TracerProvider;
+  let spans: ServerSpans;
+  const warnings: string[] = [];
+  /** A provider like the SDK's (`ids` preset by the hook) or, with `foreign`, somebody else's. */
+  function use(sampler: Sampler, options: { foreign?: boolean } = {}): void {
+    const ids = new PresetIdGenerator();
+    provider = new TracerProvider({
+      sampler,
+      idGenerator: options.foreign ? new RandomIdGenerator() : ids,
+      spanProcessors: [new SimpleSpanProcessor({ exporter: exporter })],
+    });
+    spans = new ServerSpans(
+      provider.getTracer('server-spans.spec'),
+      sampler,
+      ids,
+      'trust',
+      { warn: (message) => warnings.push(message) },
+    );
+  }
+  use(new ParentBasedSampler({ root: new AlwaysOnSampler() }));
+  const times = new Map<string, { start: number; end: number }>();
   let server: Server;
   let port: number;
 
@@ -26,8 +59,19 @@ describe('ServerSpans on a real HTTP server', () => {
     propagation.setGlobalPropagator(new W3CTraceContextPropagator());
     server = createServer((req, res) => {
       const path = pathOf(req.url);
-      const started = spans.start(req, path);
-      res.on('close', () => spans.end(started, res, ROUTES[path]));
+      const start = performance.now() - 5; // as if the request had waited 5 ms
+      const started = spans.start(req, path, start);
+      const ids = started.ids;
+      if (ids !== undefined)
+        res.setHeader(
+          'x-ids',
+          `${ids.traceId}-${ids.spanId}-${ids.traceFlags}`,
+        );
+      res.on('close', () => {
+        const end = performance.now() - 1; // measured a moment before the span ends
+        if (ids !== undefined) times.set(ids.spanId, { start, end });
+        spans.end(started, res, ROUTES[path], end);
+      });
       if (path === '/hang') return; // answered never: the client gives up
       res.statusCode = path === '/boom' ? 503 : 200;
       res.end('ok');
@@ -37,7 +81,11 @@ describe('ServerSpans on a real HTTP server', () => {
     );
     port = (server.address() as AddressInfo).port;
   });
-  afterEach(() => exporter.reset());
+  afterEach(() => {
+    exporter.reset();
+    warnings.length = 0;
+    use(new ParentBasedSampler({ root: new AlwaysOnSampler() }));
+  });
   afterAll(async () => {
     propagation.disable();
     server.closeAllConnections();
@@ -49,12 +97,25 @@ describe('ServerSpans on a real HTTP server', () => {
     path: string,
     options: { method?: string; headers?: Record<string, string> } = {},
   ): Promise<number> {
+    return exchange(path, options).then(({ status }) => status);
+  }
+
+  /** The status and the ids the server span got: trace id, span id, flags. */
+  function exchange(
+    path: string,
+    options: { method?: string; headers?: Record<string, string> } = {},
+  ): Promise<{ status: number; ids: string[] }> {
     return new Promise((resolve, reject) => {
       const req = request(
         { host: '127.0.0.1', port, path, ...options },
         (res) => {
           res.resume();
-          res.on('end', () => resolve(res.statusCode ?? 0));
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              ids: String(res.headers['x-ids'] ?? '').split('-'),
+            }),
+          );
         },
       );
       req.on('error', reject);
@@ -157,5 +218,66 @@ describe('ServerSpans on a real HTTP server', () => {
     expect(span?.attributes['error.type']).toBe('aborted');
     expect(span?.attributes['http.response.status_code']).toBeUndefined();
     expect(span?.status.code).toBe(SpanStatusCode.UNSET);
+  });
+
+  it('runs from the instants the hook measured: the same start and end as the request metrics', async () => {
+    await send('/deals/7');
+    const [span] = await finished();
+    const measured = times.get(span!.spanContext().spanId)!;
+    expect(hrTimeToMilliseconds(span!.duration)).toBeCloseTo(
+      measured.end - measured.start,
+      3,
+    );
+  });
+
+  it('asks the sampler before any span exists and exports exactly the sampled trace ids', async () => {
+    const ratio = new TraceIdRatioBasedSampler(0.25);
+    use(new ParentBasedSampler({ root: ratio }));
+    const answers = [];
+    for (let i = 0; i < 400; i++) answers.push(await exchange('/deals/7'));
+    const sampled = answers.filter(({ ids }) => ids[2] === '1');
+    await finished(sampled.length);
+    const exported = exporter.getFinishedSpans().map((s) => s.spanContext());
+    expect(exported.map((c) => `${c.traceId}-${c.spanId}`).sort()).toEqual(
+      sampled.map(({ ids }) => `${ids[0]}-${ids[1]}`).sort(),
+    );
+    // One decision, on the id the trace is known by: TraceIdRatio agrees for every request.
+    for (const { ids } of answers) {
+      const decision = ratio.shouldSample(ROOT_CONTEXT, ids[0]!).decision;
+      expect(decision === SamplingDecision.RECORD_AND_SAMPLED).toBe(
+        ids[2] === '1',
+      );
+    }
+    expect(sampled.length).toBeGreaterThan(60); // 100 expected; 4 sigma either side
+    expect(sampled.length).toBeLessThan(140);
+    expect(answers.every(({ ids }) => /^[0-9a-f]{32}$/.test(ids[0]!))).toBe(
+      true,
+    );
+    expect(new Set(answers.map(({ ids }) => ids[0])).size).toBe(400);
+    expect(warnings).toEqual([]);
+  });
+
+  it('continues an unsampled caller without recording: same trace id, flags 00, no span', async () => {
+    use(new ParentBasedSampler({ root: new AlwaysOnSampler() }));
+    const traceId = '0af7651916cd43dd8448eb211c80319c';
+    const { ids } = await exchange('/deals/7', {
+      headers: { traceparent: `00-${traceId}-b7ad6b7169203331-00` },
+    });
+    expect(ids[0]).toBe(traceId);
+    expect(ids[1]).toMatch(/^[0-9a-f]{16}$/);
+    expect(ids[1]).not.toBe('b7ad6b7169203331');
+    expect(ids[2]).toBe('0');
+    await send('/deals/7'); // a sampled one after it, so the first had its chance to end
+    expect(await finished()).toHaveLength(1);
+  });
+
+  it("falls back to asking the tracer when the provider is not the SDK's, and says so once", async () => {
+    use(new ParentBasedSampler({ root: new AlwaysOnSampler() }), {
+      foreign: true,
+    });
+    for (let i = 0; i < 3; i++) await send('/deals/7');
+    expect(await finished(3)).toHaveLength(3);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/global tracer provider is not the one/);
   });
 });
