@@ -21,12 +21,10 @@ import {
 } from './support/trace-receivers';
 
 /**
- * Span and metric time one request at slightly different points: usually 2 ms apart, but
- * a garbage-collection pause between the two on a loaded box (two CI rows at once) was
- * seen to put 12 ms between them, so the span's duration may pass the exemplar's bucket
- * by this much. The ids still have to name the very span.
+ * Span and metric time one request between the same two instants, so their durations
+ * agree to the nanosecond rounding of the span's timestamps.
  */
-const SPAN_SLACK_S = 0.03;
+const SAME_INSTANTS_S = 1e-6;
 const HTTP_BUCKETS = [
   0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 2.5, 5, 10,
 ];
@@ -321,12 +319,8 @@ describe('exemplars: OpenMetrics /metrics scraped by a real Prometheus, traces i
         expect(span.attributes['http.route'] ?? 'unmatched').toBe(
           exemplar.series.endpoint,
         );
-        // The span measured the same request: its duration lies in the bucket (SPAN_SLACK_S of slack:
-        // span and metric are timed at slightly different points) and is near the value.
-        const duration = seconds(span);
-        expect(duration).toBeGreaterThan(lower - SPAN_SLACK_S);
-        expect(duration).toBeLessThanOrEqual(upper + SPAN_SLACK_S);
-        expect(Math.abs(duration - value)).toBeLessThan(0.01 + 0.05 * value);
+        // The span measured the same request between the same instants: the very value.
+        expect(Math.abs(seconds(span) - value)).toBeLessThan(SAME_INSTANTS_S);
         // Recent: recorded while the measured rounds ran.
         expect(exemplar.timestamp).toBeGreaterThanOrEqual(measuredFromSec);
         expect(exemplar.timestamp).toBeLessThanOrEqual(Date.now() / 1000);

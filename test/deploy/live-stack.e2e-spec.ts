@@ -52,13 +52,10 @@ import {
 
 /** startDemo() runs the demo as OTEL_SERVICE_NAME=prs-backend, as deploy/ does. */
 /**
- * Span and metric time one request at slightly different points (the metric's clock starts
- * as the request arrives, the span's after the observers before it began): usually 2 ms
- * apart, but a garbage-collection pause between the two on a loaded box (two CI rows at
- * once) was seen to put 12 ms between them, so the span's duration may pass the
- * exemplar's bucket by this much. The ids still have to name the very span.
+ * Span and metric time one request between the same two instants, so their durations
+ * agree to the nanosecond rounding of the span's timestamps.
  */
-const SPAN_SLACK_S = 0.03;
+const SAME_INSTANTS_S = 1e-6;
 const DEMO_SERVICE = 'prs-backend';
 /** The alert this test fires: 5xx responses above 0.1/s summed over the job's instances. */
 const ALERT = 'HighErrorRate';
@@ -584,11 +581,10 @@ describe('live stack: demo → Prometheus → Alertmanager → webhook; dashboar
       const value = Number(exemplar.value);
       expect(value).toBeGreaterThan(lower);
       expect(value).toBeLessThanOrEqual(upper);
-      // Span and metric are timed at slightly different points: SPAN_SLACK_S on the bucket.
+      // The span lasted exactly what the histogram counted.
       const seconds =
         Number(span.endTimeUnixNano - span.startTimeUnixNano) / 1e9;
-      expect(seconds).toBeGreaterThan(lower - SPAN_SLACK_S);
-      expect(seconds).toBeLessThanOrEqual(upper + SPAN_SLACK_S);
+      expect(Math.abs(seconds - value)).toBeLessThan(SAME_INSTANTS_S);
     }
   });
 
