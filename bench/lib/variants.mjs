@@ -30,6 +30,19 @@ export const VARIANTS = {
     },
     spans: 0.2,
   },
+  // Calibration: the bare app plus a busy loop of N µs per request, no SDK at all.
+  'burn-10': {
+    app: 'bare',
+    preload: [],
+    env: { ...NO_TRACES, BENCH_BURN_US: '10' },
+    spans: 0,
+  },
+  'burn-40': {
+    app: 'bare',
+    preload: [],
+    env: { ...NO_TRACES, BENCH_BURN_US: '40' },
+    spans: 0,
+  },
   // OpenTelemetry's NodeSDK with the instrumentations a user would pick, the same two spans.
   // Its batch delay is set to this SDK's default (1 s, OpenTelemetry's is 5 s): full batches
   // leave at 512 spans either way, and the last partial one then arrives before it is counted.
@@ -55,6 +68,9 @@ export const DESCRIPTIONS = {
   full: 'this SDK, everything on: metrics, traces 100 %, JSON request line, business event',
   'full-10':
     'as full, ParentBased(TraceIdRatio 0.1); the request line still on every request',
+  'burn-10':
+    'calibration, no SDK: bare plus a 10 µs busy loop per request (what any 10 µs of work per request costs on this machine)',
+  'burn-40': 'calibration, no SDK: bare plus a 40 µs busy loop per request',
   nodesdk:
     "OpenTelemetry's NodeSDK alone: http + express (request handler layers) or @fastify/otel, OTLP/protobuf",
 };
