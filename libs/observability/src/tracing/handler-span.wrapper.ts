@@ -45,7 +45,8 @@ export function wrapHandler(
       )
         return original.apply(this, args);
     }
-    return tracer.startActiveSpan(name, { attributes }, (span) => {
+    return tracer.startActiveSpan(name, (span) => {
+      span.setAttributes(attributes); // after start: validated once, not twice
       let result: unknown;
       try {
         result = original.apply(this, args);

@@ -107,7 +107,6 @@ export class ServerSpans {
         name,
         {
           kind: SpanKind.SERVER,
-          attributes: spanAttributes(req, path, method, known),
           startTime,
           ...(caller !== undefined && isSpanContextValid(caller)
             ? { links: [{ context: caller }] }
@@ -118,6 +117,10 @@ export class ServerSpans {
     } finally {
       this.ids.presetTraceId(undefined);
     }
+    // Set on the started span rather than passed to startSpan, which would validate them
+    // twice (~1 µs per request); the samplers the SDK installs never read attributes.
+    if (span.isRecording())
+      span.setAttributes(spanAttributes(req, path, method, known));
     const ids = span.spanContext();
     if (this.presampling && !continued && ids.traceId !== traceId) {
       // Not our provider: its sampler, not ours, decides from now on.
