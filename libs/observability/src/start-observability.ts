@@ -32,7 +32,6 @@ import {
   type StartObservabilityOptions,
 } from './sdk/sdk-options';
 import { installCrashFlush } from './sdk/crash-flush';
-import { presetIds } from './sdk/preset-ids';
 import { tailSamplingWarning } from './sdk/sampling-options';
 import { shutdownSdk } from './sdk/shutdown';
 import {
@@ -117,8 +116,6 @@ export function startObservability(
     ...(tracingOn
       ? {
           sampler: createSampler(resolved.traces),
-          // The server hook presets trace ids it already sampled (tracing/server-spans.ts).
-          idGenerator: presetIds(),
           textMapPropagator: createPropagator(resolved.traces.propagators),
         }
       : {}),

@@ -94,9 +94,6 @@ export const messages = {
     'Setting up the request context (correlation id) failed; the request was served without it',
   observerFailed: (label: string): string =>
     `${label} failed; the request was not affected`,
-  foreignTracerProvider: (): string =>
-    'The global tracer provider is not the one this SDK started (another SDK registered first?); ' +
-    'server spans now take the slower path of asking it for every request',
   routeLookupFailed: (): string =>
     'Looking up the route template failed; the request was recorded as unmatched',
   spanExportFailed: (

@@ -13,6 +13,8 @@ import { pathToFileURL } from 'node:url';
 import {
   type Attributes,
   createNoopMeter,
+  ROOT_CONTEXT,
+  SpanKind,
   type Meter,
   type Span,
   ValueType,
@@ -61,6 +63,7 @@ import {
 } from '@opentelemetry/sdk-trace';
 import { otlpTypes } from '../../../../test/support/trace-receivers/otlp-decode';
 import { chainPatch } from '../instrumentation/chain-patch';
+import { spanPipelineOf, startLeanSpan } from '../tracing/span-pipeline';
 import { OtlpProtoSpanExporter } from './otlp/otlp-proto-span-exporter';
 import {
   QUEUE_FULL,
@@ -415,6 +418,42 @@ describe('OpenTelemetry internals the SDK relies on (see docs/upgrading-opentele
       `the span handed to requestHook has no db.query.text or db.statement in .attributes (got ${show(seen)}), so sanitizeStatement would leave SQL literals on spans`,
     );
     await provider.shutdown();
+  });
+
+  it('9. @opentelemetry/sdk-trace Tracer keeps _sampler, _spanLimits, _resource, instrumentationScope and _spanProcessor', () => {
+    const sdk: Reliance = {
+      pkg: '@opentelemetry/sdk-trace',
+      file: 'libs/observability/src/tracing/span-pipeline.ts',
+    };
+    const exporter = new InMemorySpanExporter();
+    const provider = new TracerProvider({
+      spanLimits: { attributeCountLimit: 7 },
+      spanProcessors: [new SimpleSpanProcessor({ exporter })],
+    });
+    const tracer = provider.getTracer('otel-internals', '9.9.9');
+    const pipeline = spanPipelineOf(tracer);
+    expectInternal(
+      pipeline !== undefined,
+      sdk,
+      `the SDK Tracer no longer has the fields spanPipelineOf reads (got keys ${show(Object.keys(tracer))}); the SDK's server and handler spans fall back to tracer.startSpan`,
+    );
+    expectInternal(
+      pipeline.limits.attributeCountLimit === 7 &&
+        pipeline.scope.version === '9.9.9' &&
+        pipeline.resource.attributes['service.name'] !== undefined,
+      sdk,
+      `the Tracer's _spanLimits, instrumentationScope or _resource changed meaning (got ${show({ limits: pipeline.limits, scope: pipeline.scope })})`,
+    );
+    // Its _spanProcessor is the provider's: a lean span ended through it is exported.
+    startLeanSpan(pipeline, 'lean', SpanKind.INTERNAL, ROOT_CONTEXT).end();
+    expectInternal(
+      exporter
+        .getFinishedSpans()
+        .map((s) => s.name)
+        .join() === 'lean',
+      sdk,
+      "the Tracer's _spanProcessor no longer reaches the provider's processors",
+    );
   });
 
   it('5. @opentelemetry/instrumentation isWrapped marks only shimmer wrappers; pg/ioredis instrumentations chain with an unmarked wrapper', () => {

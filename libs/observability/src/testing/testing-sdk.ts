@@ -11,7 +11,6 @@ import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import { MetricTallies } from '../core/metric-tallies';
 import { DiagnosticReporter } from '../sdk/diagnostics';
 import { createMetricPipeline } from '../sdk/metric-pipeline';
-import { presetIds } from '../sdk/preset-ids';
 import { RecordHub } from '../sdk/record-hub';
 import {
   getRunningSdk,
@@ -112,7 +111,6 @@ export function startTestingSdk(options: TestingSdkOptions = {}): TestingSdk {
         [ATTR_SERVICE_NAME]: resolved.serviceName,
       }),
       sampler: createSampler(resolved.traces),
-      idGenerator: presetIds(),
       spanProcessors: [new SimpleSpanProcessor({ exporter: spans })],
     }),
   );

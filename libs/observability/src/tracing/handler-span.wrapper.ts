@@ -1,7 +1,9 @@
 import { HttpException } from '@nestjs/common';
 import {
+  context,
   isSpanContextValid,
   type Span,
+  SpanKind,
   SpanStatusCode,
   trace,
   TraceFlags,
@@ -10,6 +12,8 @@ import {
 import { finalize, isObservable, tap } from 'rxjs';
 
 import type { RouteHandler } from '../http/route-handlers';
+import { LeanSpan, type SpanPipeline } from './lean-span';
+import { startLeanSpan } from './span-pipeline';
 
 /** Marks (and holds the original of) a handler wrapped in a span. */
 export const SPANNED = Symbol.for('@prs/nestjs-observability:original-handler');
@@ -19,7 +23,8 @@ export const SPANNED = Symbol.for('@prs/nestjs-observability:original-handler');
  * queries and commands it runs become its children. The wrapper returns the same value
  * (a promise or observable is followed to its end) and rethrows the same error. 4xx
  * `HttpException`s are outcomes, not span errors. (`wrapRouteHandlers` keeps the
- * method's name and metadata.)
+ * method's name and metadata.) With the SDK's tracer (`pipeline`) the span is a
+ * {@link LeanSpan}; with any other, the tracer starts it.
  *
  * With a ParentBased sampler (`followsParent`), a handler called inside a span that
  * is not sampled (an unsampled request) runs as it is: ParentBased would give its span
@@ -27,17 +32,17 @@ export const SPANNED = Symbol.for('@prs/nestjs-observability:original-handler');
  */
 export function wrapHandler(
   tracer: Tracer,
+  pipeline: SpanPipeline | undefined,
   controller: string,
   method: string,
   original: RouteHandler,
   followsParent: boolean,
 ): RouteHandler {
   const name = `${controller}.${method}`;
-  // The span name already says `Controller.method`; one attribute carries it for search.
-  const attributes = { 'code.function.name': name };
   const wrapped = function (this: unknown, ...args: unknown[]): unknown {
+    const active = context.active();
     if (followsParent) {
-      const parent = trace.getActiveSpan()?.spanContext();
+      const parent = trace.getSpanContext(active);
       if (
         parent !== undefined &&
         isSpanContextValid(parent) &&
@@ -45,40 +50,64 @@ export function wrapHandler(
       )
         return original.apply(this, args);
     }
-    return tracer.startActiveSpan(name, (span) => {
-      span.setAttributes(attributes); // after start: validated once, not twice
-      let result: unknown;
-      try {
-        result = original.apply(this, args);
-      } catch (error) {
+    const span =
+      pipeline !== undefined
+        ? startLeanSpan(pipeline, name, SpanKind.INTERNAL, active)
+        : tracer.startSpan(name, undefined, active);
+    // The span name already says `Controller.method`; one attribute carries it for search.
+    if (span instanceof LeanSpan) span.setOwnAttribute(FUNCTION, name);
+    else span.setAttribute(FUNCTION, name);
+    return context.with(
+      trace.setSpan(active, span),
+      runTraced,
+      undefined,
+      span,
+      original,
+      this,
+      args,
+    );
+  };
+  return wrapped;
+}
+
+const FUNCTION = 'code.function.name';
+
+/** Runs the handler inside its span and ends the span when the handler's work ends. */
+function runTraced(
+  span: Span,
+  original: RouteHandler,
+  thisArg: unknown,
+  args: unknown[],
+): unknown {
+  let result: unknown;
+  try {
+    result = original.apply(thisArg, args);
+  } catch (error) {
+    fail(span, error);
+    span.end();
+    throw error;
+  }
+  if (isObservable(result)) {
+    return result.pipe(
+      tap({ error: (error: unknown) => fail(span, error) }),
+      finalize(() => span.end()),
+    );
+  }
+  if (isPromiseLike(result)) {
+    return result.then(
+      (value) => {
+        span.end();
+        return value;
+      },
+      (error: unknown) => {
         fail(span, error);
         span.end();
         throw error;
-      }
-      if (isObservable(result)) {
-        return result.pipe(
-          tap({ error: (error: unknown) => fail(span, error) }),
-          finalize(() => span.end()),
-        );
-      }
-      if (isPromiseLike(result)) {
-        return result.then(
-          (value) => {
-            span.end();
-            return value;
-          },
-          (error: unknown) => {
-            fail(span, error);
-            span.end();
-            throw error;
-          },
-        );
-      }
-      span.end();
-      return result;
-    });
-  };
-  return wrapped;
+      },
+    );
+  }
+  span.end();
+  return result;
 }
 
 function fail(span: Span, error: unknown): void {

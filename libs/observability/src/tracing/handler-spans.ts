@@ -6,6 +6,7 @@ import { PACKAGE_NAME, PACKAGE_VERSION } from '../core/package-info';
 import type { RunningSdk } from '../sdk/running-sdk';
 import { wrapRouteHandlers } from '../http/route-handlers';
 import { SPANNED, wrapHandler } from './handler-span.wrapper';
+import { spanPipelineOf } from './span-pipeline';
 
 /**
  * Gives every controller route handler its own span (`DealsController.findOne`)
@@ -28,10 +29,12 @@ export class HandlerSpans {
     const tracing =
       !sdk.options.disabled && sdk.options.traces.exporter !== 'none';
     const tracer = trace.getTracer(PACKAGE_NAME, PACKAGE_VERSION);
+    const pipeline = spanPipelineOf(tracer);
     this.wrapped = tracing
       ? wrapRouteHandlers(discovery, SPANNED, (controller, method, original) =>
           wrapHandler(
             tracer,
+            pipeline,
             controller,
             method,
             original,

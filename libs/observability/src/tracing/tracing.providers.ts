@@ -1,10 +1,8 @@
-import { Logger, type Provider } from '@nestjs/common';
+import type { Provider } from '@nestjs/common';
 import { trace } from '@opentelemetry/api';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../core/package-info';
 import type { RunningSdk } from '../sdk/running-sdk';
-import { presetIds } from '../sdk/preset-ids';
 import { OBSERVABILITY_SDK } from '../sdk/sdk.constants';
-import { createSampler } from '../sdk/trace-pipeline';
 import { HandlerSpans } from './handler-spans';
 import { ServerSpanObserver } from './server-span.observer';
 import { ServerSpans } from './server-spans';
@@ -25,10 +23,7 @@ export const TRACING_PROVIDERS: Provider[] = [
         ? new ServerSpanObserver(
             new ServerSpans(
               trace.getTracer(PACKAGE_NAME, PACKAGE_VERSION),
-              createSampler(traces),
-              presetIds(),
               traces.incomingContext,
-              new Logger('Observability'),
             ),
           )
         : null;
