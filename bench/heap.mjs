@@ -6,12 +6,13 @@
 // sampling heap profiler, one sample per `--interval` bytes on average, default 16 KiB,
 // counting objects the scavenger and the mark-compactor freed, so short-lived garbage
 // counts). Prints bytes allocated per request by package (or our file, or Node's module), by
-// function, and, for allocations inside libraries, by the function of ours that called into
-// them; then GCs per request by kind and the CPU of V8's GC helper threads (/proc). With
-// --vs-bare, bare's figures beside and what the variant adds. With --live, the sampled objects
-// still alive at 90 % of the load (what a scavenge would copy or has promoted), in KiB, not per
-// request. Needs `npm run build:lib &&
-// npm run build:fixtures` first; the .heapprofile files stay in bench/results/profiles/.
+// function, and what OpenTelemetry, Node and builtins allocated under each function of ours;
+// then GCs per request by kind and the CPU of V8's helper threads (/proc: GC helpers and
+// TurboFan's concurrent compiler, which after a short warm-up is most of it). With --vs-bare,
+// bare's figures beside and what the variant adds. With --live, the sampled objects still
+// alive at 90 % of the load (what scavenges copied or promoted since the last mark-compact),
+// in KiB, not per request. Needs `npm run build:lib && npm run build:fixtures` first; the
+// .heapprofile files stay in bench/results/profiles/ (Chrome DevTools, Memory tab).
 import {
   existsSync,
   mkdirSync,
@@ -117,14 +118,23 @@ async function heapRun(name, sink) {
     const { callFrame } = node;
     const w = where(callFrame.url, callFrame.functionName);
     const isOurs = w.startsWith('sdk: ');
-    const caller = isOurs ? functionKey(callFrame) : ours;
+    const native =
+      callFrame.url === '' && !callFrame.functionName.startsWith('(');
+    // Charged to our function: what OpenTelemetry, Node and builtins allocate below it. Any
+    // other package or the app ends the charge: Fastify's whole chain runs inside our
+    // onRequest hook's `done()`, and that is not ours.
+    const foreign =
+      !isOurs &&
+      !native &&
+      !w.startsWith('@opentelemetry/') &&
+      !w.startsWith('node: ') &&
+      !w.startsWith('(');
+    const caller = isOurs ? functionKey(callFrame) : foreign ? undefined : ours;
     if (node.selfSize > 0) {
       const bytes = perReq(node.selfSize);
       total += bytes;
       add(byWhere, w, bytes);
       // A builtin (`Map`, `join`) is named with the function that called it.
-      const native =
-        callFrame.url === '' && !callFrame.functionName.startsWith('(');
       add(
         byFunction,
         native && parent !== undefined
@@ -133,7 +143,11 @@ async function heapRun(name, sink) {
         bytes,
       );
       if (!isOurs && caller !== undefined)
-        add(byCaller, `${caller} → ${w}`, bytes);
+        add(
+          byCaller,
+          `${caller} → ${native ? `builtin ${callFrame.functionName}` : w}`,
+          bytes,
+        );
     }
     for (const child of node.children) walk(child, caller, callFrame);
   };
@@ -155,7 +169,12 @@ const TABLES = [
   ['threads', 'V8 and libuv threads but main: CPU (/proc)', 'µs/req', plain],
   ['byWhere', 'package, file or Node module (self)', unit, kb],
   ['byFunction', 'function  where:line (self)', unit, kb],
-  ['byCaller', 'our function → the library that allocated for it', unit, kb],
+  [
+    'byCaller',
+    'our function → what OpenTelemetry, Node or a builtin allocated under it',
+    unit,
+    kb,
+  ],
 ];
 const tables = (m, b) =>
   TABLES.map(([key, title, unit, format]) =>
