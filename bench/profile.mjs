@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run bench:profile -- <variant> <express|fastify> [seconds] [--vs-bare] [--top N]
+// npm run bench:profile -- <variant> <express|fastify> [seconds] [--vs-bare] [--top N] [--warmup s]
 //   [--node 22 | --node-bin <path>] [--flags="--max-semi-space-size=8 ..."]
 // Runs one bench variant (bench/lib/variants.mjs: bare, metrics, traces, full, full-10,
 // nodesdk) under `node --cpu-prof`, drives it like the bench does, and prints where its CPU
@@ -26,15 +26,15 @@ const option = (name) => {
   const i = argv.indexOf(name);
   return i === -1 ? undefined : argv[i + 1];
 };
-const flagValues = new Set(
-  ['--top', '--node', '--node-bin'].map(option).filter(Boolean),
-);
+// Flags followed by a value; the positional arguments are the rest.
+const VALUED = ['--top', '--warmup', '--node', '--node-bin'];
 const [variant = 'metrics', adapter = 'express', seconds = '8'] = argv.filter(
-  (a) => !a.startsWith('--') && !flagValues.has(a),
+  (a, i) => !a.startsWith('--') && !VALUED.includes(argv[i - 1]),
 );
 variantOf(variant);
 const vsBare = argv.includes('--vs-bare') && variant !== 'bare';
 const top = Number(option('--top') ?? 25);
+const warmup = Number(option('--warmup') ?? 1);
 const node = resolveNode(argv);
 // --flags="--max-semi-space-size=8 ...": V8/Node flags for the app (bare's run too).
 const flags = (argv.find((a) => a.startsWith('--flags='))?.slice(8) ?? '')
@@ -66,7 +66,9 @@ async function profileRun(name, sink) {
   let mainCpu;
   const threads = new Map();
   try {
-    await load(app.url, { duration: 1, connections: 10 }); // warm-up, left out below
+    // Warm-up, left out below. The bench's 1 s leaves TurboFan optimizing through the
+    // measured seconds (V8Worker CPU); --warmup 8 shows the steady state.
+    await load(app.url, { duration: warmup, connections: 10 });
     fromMs = performance.now() - spawned;
     const mainBefore = app.mainThreadCpuMicros();
     const threadsBefore = app.threadCpuMicros();
