@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// npm run bench:profile -- <variant> <express|fastify> [seconds] [--vs-bare] [--top N]
-//   [--node 22 | --node-bin <path>]
+// npm run bench:profile -- <variant> <express|fastify> [seconds] [--vs-bare] [--top N] [--warmup s]
+//   [--node 22 | --node-bin <path>] [--flags="--max-semi-space-size=8 ..."]
 // Runs one bench variant (bench/lib/variants.mjs: bare, metrics, traces, full, full-10,
 // nodesdk) under `node --cpu-prof`, drives it like the bench does, and prints where its CPU
 // went after the warm-up, in µs of main-thread CPU per request: by package (or our file, or Node's module) and
@@ -12,6 +12,12 @@ import { join } from 'node:path';
 import { ROOT, startApp } from './lib/app-process.mjs';
 import { load } from './lib/load.mjs';
 import { startSink } from './lib/otlp-sink.mjs';
+import {
+  add,
+  functionKey,
+  table as markdown,
+  where,
+} from './lib/profile-tables.mjs';
 import { resolveNode } from './lib/runtime.mjs';
 import { variantOf } from './lib/variants.mjs';
 
@@ -20,16 +26,20 @@ const option = (name) => {
   const i = argv.indexOf(name);
   return i === -1 ? undefined : argv[i + 1];
 };
-const flagValues = new Set(
-  ['--top', '--node', '--node-bin'].map(option).filter(Boolean),
-);
+// Flags followed by a value; the positional arguments are the rest.
+const VALUED = ['--top', '--warmup', '--node', '--node-bin'];
 const [variant = 'metrics', adapter = 'express', seconds = '8'] = argv.filter(
-  (a) => !a.startsWith('--') && !flagValues.has(a),
+  (a, i) => !a.startsWith('--') && !VALUED.includes(argv[i - 1]),
 );
 variantOf(variant);
 const vsBare = argv.includes('--vs-bare') && variant !== 'bare';
 const top = Number(option('--top') ?? 25);
+const warmup = Number(option('--warmup') ?? 1);
 const node = resolveNode(argv);
+// --flags="--max-semi-space-size=8 ...": V8/Node flags for the app (bare's run too).
+const flags = (argv.find((a) => a.startsWith('--flags='))?.slice(8) ?? '')
+  .split(' ')
+  .filter(Boolean);
 
 /** Self time per request of one profiled run: by package and by function. */
 async function profileRun(name, sink) {
@@ -43,6 +53,7 @@ async function profileRun(name, sink) {
     sinkUrl: sink.url,
     nodeBin: node.bin,
     nodeArgs: [
+      ...flags,
       '--cpu-prof',
       `--cpu-prof-dir=${dir}`,
       '--cpu-prof-interval=200',
@@ -55,7 +66,9 @@ async function profileRun(name, sink) {
   let mainCpu;
   const threads = new Map();
   try {
-    await load(app.url, { duration: 1, connections: 10 }); // warm-up, left out below
+    // Warm-up, left out below. The bench's 1 s leaves TurboFan optimizing through the
+    // measured seconds (V8Worker CPU); --warmup 8 shows the steady state.
+    await load(app.url, { duration: warmup, connections: 10 });
     fromMs = performance.now() - spawned;
     const mainBefore = app.mainThreadCpuMicros();
     const threadsBefore = app.threadCpuMicros();
@@ -91,16 +104,14 @@ async function profileRun(name, sink) {
   const usPerSample = mainCpu / busy;
   const byWhere = new Map();
   const byFunction = new Map();
-  const add = (map, key, us) => map.set(key, (map.get(key) ?? 0) + us);
   for (const [id, count] of samples) {
-    const { functionName, url, lineNumber } = nodes.get(id).callFrame;
-    const w = where(url, functionName);
-    add(byWhere, w, count * usPerSample);
+    const { callFrame } = nodes.get(id);
     add(
-      byFunction,
-      `${functionName || '(anonymous)'}  ${w}:${lineNumber + 1}`,
+      byWhere,
+      where(callFrame.url, callFrame.functionName),
       count * usPerSample,
     );
+    add(byFunction, functionKey(callFrame), count * usPerSample);
   }
   return {
     run,
@@ -113,55 +124,15 @@ async function profileRun(name, sink) {
   };
 }
 
-function where(url, functionName) {
-  if (url === '')
-    return functionName.startsWith('(')
-      ? functionName // (idle), (garbage collector), (program)
-      : 'native (syscalls such as writev, builtins)';
-  if (url.includes('/node_modules/'))
-    return /.*node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1] ?? url;
-  if (url.includes('/libs/observability/'))
-    return url.replace(/.*\/libs\/observability\/dist\//, 'sdk: ');
-  if (url.startsWith('node:'))
-    // node:internal/async_hooks -> node: async_hooks; node:_http_server -> node: _http_server
-    return `node: ${url.replace(/^node:(internal\/)?/, '').split('/')[0]}`;
-  return url.replace(`file://${ROOT}/`, '');
-}
-
-const us = (x) => `${x >= 0 && x < 10 ? ' ' : ''}${x.toFixed(2)}`;
-
-/** Markdown rows, largest first; with `base`, also what `rows` adds over it. */
-function table(title, rows, base) {
-  const keys = [...new Set([...rows.keys(), ...(base?.keys() ?? [])])].filter(
-    (k) => !k.startsWith('(idle)'),
-  );
-  const of = (map, k) => map?.get(k) ?? 0;
-  const value = (k) => of(rows, k) - of(base, k);
-  const sum = (f) => keys.reduce((a, k) => a + f(k), 0);
-  const cells = (f) =>
-    base
-      ? `| ${us(f(value))} | ${us(f((k) => of(rows, k)))} | ${us(f((k) => of(base, k)))} |`
-      : `| ${us(f(value))} |`;
-  const row = (k) => cells((g) => g(k));
-  return [
-    base
-      ? `| µs/req added | ${variant} | bare | ${title} |`
-      : `| µs/req | ${title} |`,
-    base ? '|---:|---:|---:|---|' : '|---:|---|',
-    ...keys
-      .sort((a, b) => value(b) - value(a))
-      .slice(0, top)
-      .map((k) => `${row(k)} ${k.replaceAll('|', '\\|')} |`),
-    `${cells((g) => sum(g))} all but (idle) |`,
-  ].join('\n');
-}
+const table = (title, rows, base) =>
+  markdown({ title, rows, base, variant, top });
 
 const sink = await startSink();
 try {
   const measured = await profileRun(variant, sink);
   const bare = vsBare ? await profileRun('bare', sink) : undefined;
   const head = (name, p) =>
-    `${name}/${adapter} on Node ${node.version}: ${p.run.rps.toFixed(0)} req/s; CPU per request ${p.cpu.toFixed(1)} µs in the process (the profiler's thread left out), ${p.mainCpu.toFixed(1)} µs on the main thread (/proc)`;
+    `${name}/${adapter} on Node ${node.version}${flags.length ? ` ${flags.join(' ')}` : ''}: ${p.run.rps.toFixed(0)} req/s; CPU per request ${p.cpu.toFixed(1)} µs in the process (the profiler's thread left out), ${p.mainCpu.toFixed(1)} µs on the main thread (/proc)`;
   const out = [head(variant, measured)];
   if (bare) {
     out.push(

@@ -29,7 +29,8 @@ function cpuMicros(statFile) {
 
 /**
  * Starts `variant` (bench/lib/variants.mjs) on `adapter` with `nodeBin` (default: the Node
- * running the bench); resolves once it answers HTTP. `nodeArgs` go before the script.
+ * running the bench); resolves once it answers HTTP. `nodeArgs` go before the script; the
+ * app's stdout goes to `stdout` (a file descriptor, for `--trace-gc`), by default nowhere.
  */
 export async function startApp({
   variant,
@@ -37,6 +38,7 @@ export async function startApp({
   sinkUrl,
   nodeArgs = [],
   nodeBin = process.execPath,
+  stdout = 'ignore',
 }) {
   const port = await freePort();
   const { app, preload, env: variantEnv } = variantOf(variant);
@@ -56,7 +58,7 @@ export async function startApp({
   const child = spawn(nodeBin, args, {
     cwd: ROOT,
     env,
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', stdout, 'pipe'],
   });
   let stderr = '';
   child.stderr.on('data', (c) => (stderr += c));

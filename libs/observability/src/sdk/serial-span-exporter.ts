@@ -93,7 +93,11 @@ export class SerialSpanExporter implements SpanExporter {
       return;
     }
     this.busy = true;
-    const spans = batches.flatMap((batch) => batch.spans);
+    // One batch (all but the final flush): its own array, not a copy.
+    const spans =
+      batches.length === 1
+        ? batches[0]!.spans
+        : batches.flatMap((batch) => batch.spans);
     this.waitingSpans -= spans.length;
     let settled = false;
     const finish = (result: ExportResult) => {

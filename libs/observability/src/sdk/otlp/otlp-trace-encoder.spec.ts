@@ -294,6 +294,28 @@ describe('TraceRequestEncoder', () => {
     ).toEqual(theirs);
   });
 
+  it('a span encoded as it ended keeps nothing of the span but its resource and scope: the queue holds bytes, not span objects', () => {
+    const [span] = record((provider) => {
+      provider
+        .getTracer('t')
+        .startSpan('s', { attributes: { method: 'GET' } }, REMOTE_PARENT)
+        .end();
+    });
+    const ended = encoder.encodeEnded(span!);
+    const kept = Object.values(ended) as unknown[];
+    expect(kept).not.toContain(span);
+    expect(kept).not.toContain(span!.spanContext());
+    expect(kept.filter((v) => typeof v === 'object')).toEqual([
+      span!.resource,
+      span!.instrumentationScope,
+      expect.any(Buffer),
+    ]);
+    // The batch processor's check: queued spans are sampled.
+    expect(ended.spanContext().traceFlags & TraceFlags.SAMPLED).toBe(
+      TraceFlags.SAMPLED,
+    );
+  });
+
   it('an empty batch is an empty request', () => {
     expect(encoder.encode([])).toHaveLength(0);
   });

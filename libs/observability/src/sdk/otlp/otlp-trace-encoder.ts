@@ -34,7 +34,7 @@ const MAX_INT64 = 2 ** 63;
 export class TraceRequestEncoder {
   /** Attribute names seen (bounded): names are few, values are not. */
   private readonly keys = new Map<string, CachedKey>();
-  /** Where {@link encodeEnded} writes; the views it returns keep a full slab alive. */
+  /** Where {@link encodeEnded} writes; the spans it returns keep their slab alive. */
   private slab = new ProtobufWriter(SLAB_BYTES);
 
   /**
@@ -48,11 +48,13 @@ export class TraceRequestEncoder {
       w = this.slab = new ProtobufWriter(SLAB_BYTES);
     const start = w.pos;
     this.encodeSpan(w, span);
+    // w.buf after the span: a span larger than the slab's rest moved it to a larger buffer.
     return new EncodedSpan(
       span.resource,
       span.instrumentationScope,
-      w.buf.subarray(start, w.pos),
-      span.spanContext(),
+      w.buf,
+      start,
+      w.pos,
     );
   }
 
@@ -81,7 +83,8 @@ export class TraceRequestEncoder {
         }
         writer.close(scopeStart, 1);
         for (const span of scoped) {
-          if (span instanceof EncodedSpan) writer.copy(span.bytes);
+          if (span instanceof EncodedSpan)
+            writer.copyRange(span.slab, span.start, span.end);
           else this.encodeSpan(writer, span);
         }
         if (scope.schemaUrl) {

@@ -161,11 +161,10 @@ export class ProtobufWriter {
     this.pos = p;
   }
 
-  /** Bytes already encoded (a span encoded when it ended), copied natively. */
-  copy(value: Uint8Array): void {
-    this.ensure(value.length);
-    this.buf.set(value, this.pos);
-    this.pos += value.length;
+  /** Bytes already encoded (a span encoded when it ended): `from[start, end)`, copied natively. */
+  copyRange(from: Buffer, start: number, end: number): void {
+    this.ensure(end - start);
+    this.pos += from.copy(this.buf, this.pos, start, end);
   }
 
   /**
