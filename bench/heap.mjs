@@ -41,7 +41,7 @@ const [variant = 'full', adapter = 'fastify', seconds = '6'] = argv.filter(
 variantOf(variant);
 const vsBare = argv.includes('--vs-bare') && variant !== 'bare';
 const top = Number(option('--top') ?? 25);
-const warmup = Number(option('--warmup') ?? 1);
+const warmup = Number(option('--warmup') ?? 5); // as the bench: steady state, not JIT warm-up
 const interval = Number(option('--interval') ?? 16384);
 const live = argv.includes('--live');
 const node = resolveNode(argv);
@@ -75,7 +75,7 @@ async function heapRun(name, sink) {
   const threads = new Map();
   try {
     // Warm-up, left out below. The bench's 1 s leaves TurboFan optimizing through the
-    // measured seconds (V8Worker CPU); --warmup 8 shows the steady state.
+    // measured seconds (V8Worker CPU) with --warmup 1.
     await load(app.url, { duration: warmup, connections: 10 });
     writeFileSync(
       `${base}.start`,

@@ -34,7 +34,7 @@ const [variant = 'metrics', adapter = 'express', seconds = '8'] = argv.filter(
 variantOf(variant);
 const vsBare = argv.includes('--vs-bare') && variant !== 'bare';
 const top = Number(option('--top') ?? 25);
-const warmup = Number(option('--warmup') ?? 1);
+const warmup = Number(option('--warmup') ?? 5); // as the bench: steady state, not JIT warm-up
 const node = resolveNode(argv);
 // --flags="--max-semi-space-size=8 ...": V8/Node flags for the app (bare's run too).
 const flags = (argv.find((a) => a.startsWith('--flags='))?.slice(8) ?? '')
@@ -67,7 +67,7 @@ async function profileRun(name, sink) {
   const threads = new Map();
   try {
     // Warm-up, left out below. The bench's 1 s leaves TurboFan optimizing through the
-    // measured seconds (V8Worker CPU); --warmup 8 shows the steady state.
+    // measured seconds (V8Worker CPU) with --warmup 1.
     await load(app.url, { duration: warmup, connections: 10 });
     fromMs = performance.now() - spawned;
     const mainBefore = app.mainThreadCpuMicros();

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // npm run bench [-- --quick] [--node 22 | --node-bin <path>] [--spans | --only-spans]
-//   [--variants a,b] [--adapters express]:
+//   [--variants a,b] [--adapters express] [--pairs N] [--warmup s]:
 // variants of one small app against bare Nest, on Express and Fastify, load from a separate
 // process on loopback, bare and variant runs alternated. README, "Benchmark", says how to read it.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -21,9 +21,13 @@ const option = (name) => {
 };
 const quick = argv.includes('--quick');
 // More, shorter pairs rather than fewer long ones: on a shared VM a slow spell hits one
-// run, and the median over six pairs shrugs it off where the median over three did not.
+// run, and the median over several pairs shrugs it off where the median over three did not.
 const seconds = quick ? 2 : 4;
-const repeats = quick ? 1 : 6;
+const repeats = Number(option('--pairs') ?? (quick ? 1 : 4));
+// A service runs for hours: measure it once V8 has compiled its hot paths. After 1 s of
+// load TurboFan was still optimizing ~480 functions (its threads: 21-45 µs of CPU per
+// request with everything on, against 3-5 after 8 s); bare and variant get the same.
+const warmup = Number(option('--warmup') ?? (quick ? 1 : 5));
 const adapters = option('--adapters')?.split(',') ?? ['express', 'fastify'];
 const variants = option('--variants')?.split(',') ?? VARIANT_NAMES;
 variants.forEach(variantOf); // an unknown name fails here, not after minutes of runs
@@ -47,7 +51,7 @@ async function measure(variant, adapter, sink) {
     { variant, adapter, sinkUrl: sink.url, nodeBin: node.bin },
     async (app) => {
       const traced = VARIANTS[variant].spans > 0;
-      await load(app.url, { duration: 1, connections: 10 }); // warm-up: JIT, connection pools
+      await load(app.url, { duration: warmup, connections: 10 }); // JIT, connection pools
       await new Promise((r) => setTimeout(r, 1_200)); // let the warm-up's spans leave
       sink.reset();
       const cpuBefore = app.cpuMicros();
@@ -190,6 +194,7 @@ try {
     quick,
     seconds,
     repeats,
+    warmup,
     node,
     loadStart,
     versions: packageVersions(),

@@ -106,7 +106,7 @@ export function summarize(pairs, scrape, spans, meta) {
       : []),
     `- runtime of the apps: **Node ${meta.node.version}** (${meta.node.source}); load generator and sink: Node ${process.version}`,
     `- packages: ${meta.versions}`,
-    `- command: \`${meta.command}\` (${meta.seconds} s per run, 10 connections, ${meta.repeats} bare/variant pair(s) per row, the order alternated; each run a fresh process after a 1 s warm-up)`,
+    `- command: \`${meta.command}\` (${meta.seconds} s per run, 10 connections, ${meta.repeats} bare/variant pair(s) per row, the order alternated; each run a fresh process after a ${meta.warmup} s warm-up)`,
     '',
     '## Rows',
     '',
