@@ -3,6 +3,8 @@ import { messages } from '../core/messages';
 import { fastifyRequestOf } from '../http/route-template';
 import { UNMATCHED_ENDPOINT } from '../core/metric-names';
 import type { IncomingMessage } from 'node:http';
+// Imported, not the global: Node defines the global `performance` as a lazy getter.
+import { performance } from 'node:perf_hooks';
 import { context, isSpanContextValid, trace } from '@opentelemetry/api';
 import { quote } from './json-line';
 import type { LogPipeline, WriteLevel } from './log-pipeline';
