@@ -52,3 +52,31 @@ describe('createClientIpResolver', () => {
     expect(isTrustEntry(entry)).toBe(expected);
   });
 });
+
+describe('createClientIpResolver, repeated calls', () => {
+  it('answers each call as a fresh resolver would, whatever the call before', () => {
+    const calls: [string | undefined, string | string[] | undefined][] = [
+      ['127.0.0.1', '203.0.113.9'],
+      ['127.0.0.1', '203.0.113.9'],
+      ['127.0.0.1', undefined],
+      ['::ffff:10.0.0.1', undefined],
+      ['::ffff:10.0.0.1', undefined],
+      ['127.0.0.1', ['198.51.100.7', '203.0.113.9']],
+      ['127.0.0.1', ['198.51.100.8']],
+      [undefined, '203.0.113.9'],
+      ['127.0.0.1', '203.0.113.9'],
+    ];
+    for (const trust of [false, true, 1, ['loopback']] as const) {
+      const resolve = createClientIpResolver(
+        trust as boolean | number | string[],
+      );
+      for (const [remote, header] of calls)
+        expect(resolve(remote, header)).toBe(
+          createClientIpResolver(trust as boolean | number | string[])(
+            remote,
+            header,
+          ),
+        );
+    }
+  });
+});

@@ -34,6 +34,32 @@ export function isTrustEntry(entry: unknown): boolean {
 export function createClientIpResolver(
   trustProxy: boolean | number | string[],
 ): ClientIpResolver {
+  return lastAnswerKept(resolverFor(trustProxy));
+}
+
+/**
+ * `resolve`, answering a call with the same arguments as the last one from memory:
+ * a client's connection sends many requests (same peer, same header text).
+ */
+function lastAnswerKept(resolve: ClientIpResolver): ClientIpResolver {
+  let remote: string | undefined;
+  let forwardedFor: string | string[] | undefined;
+  let answer: string | undefined;
+  let known = false;
+  return (r, f) => {
+    // Arrays are compared by identity: a new one is resolved anew.
+    if (known && r === remote && f === forwardedFor) return answer;
+    answer = resolve(r, f);
+    remote = r;
+    forwardedFor = f;
+    known = true;
+    return answer;
+  };
+}
+
+function resolverFor(
+  trustProxy: boolean | number | string[],
+): ClientIpResolver {
   if (trustProxy === false || trustProxy === 0)
     return (remote) => normalize(remote);
   let trusted: (address: string, index: number) => boolean;

@@ -6,18 +6,12 @@ import type {
   ResolvedLogFile,
   ResolvedLoggingOptions,
 } from './logging-options.interface';
-import { quote } from './json-line';
-import { ChannelRouter, contextFields, createLogger } from './log-channels';
+import { ChannelRouter, createLogger } from './log-channels';
 import { Redactor } from './redactor';
 import { RotatingFileTarget, StdoutTarget } from './sink-targets';
 
-const ERROR_LEVEL = 50;
-
 /** A level a line is written at. */
 export type WriteLevel = Exclude<LogLevelName, 'silent'>;
-
-/** A line's fields as JSON text (from json-line.ts), in order; `undefined` leaves one out. */
-export type SerializedFields = Record<string, string | undefined>;
 
 const { chindingsSym, lsCacheSym, timeSym } = pino.symbols;
 // pino's documented `symbols` export: the logger's own level, timestamp and base fields.
@@ -49,7 +43,8 @@ export class LogPipeline {
     options: ResolvedLoggingOptions,
     onDrop: DropListener,
     onRotateError?: (error: unknown) => void,
-    private readonly traceUiUrl?: string,
+    /** `traceUiUrl`: error lines link to their trace there. */
+    readonly traceUiUrl?: string,
     stdout: SinkTarget = new StdoutTarget(),
   ) {
     this.redactor = new Redactor(options.redact, options.maxValueLength);
@@ -91,37 +86,24 @@ export class LogPipeline {
     process.once('exit', this.onExit);
   }
 
+  /** pino's numeric value of `level` (30 for `info`). */
+  levelValue(level: WriteLevel): number {
+    return this.main.levels.values[level]!;
+  }
+
   /**
-   * Writes one main-stream line exactly as {@link write} would, for a caller that
-   * serializes its own fields (the request line, once per request): pino's level,
-   * timestamp and base fields first, then the active context's fields with the values
-   * `fields` gives them (pino merges the fields into its mixin's object, so context keys
-   * keep their place), then the rest of `fields`, then `message`.
+   * The start of a main-stream line at `levelValue` exactly as {@link write} would
+   * begin it: pino's level, timestamp and base fields, for a caller that serializes the
+   * rest itself (the request line, once per request) and hands it to {@link writeLine}.
    */
-  writeSerialized(
-    level: WriteLevel,
-    fields: SerializedFields,
-    message: string,
-  ): void {
-    const levelValue = this.main.levels.values[level]!;
-    const context = contextFields(
-      levelValue >= ERROR_LEVEL ? this.traceUiUrl : undefined,
-    );
+  linePrefix(levelValue: number): string {
     const main = this.pino;
-    let line = main.levelText[levelValue]! + main.time() + main.base;
-    for (const key in context) {
-      if (!(key in fields)) line += `,"${key}":${quote(context[key]!)}`;
-      else if (fields[key] !== undefined) line += `,"${key}":${fields[key]}`;
-    }
-    for (const key in fields) {
-      const value = fields[key];
-      if (value !== undefined && !(key in context))
-        line += `,"${key}":${value}`;
-    }
-    this.mainRouter.writeLine(
-      `${line},"message":${quote(message)}}\n`,
-      levelValue,
-    );
+    return main.levelText[levelValue]! + main.time() + main.base;
+  }
+
+  /** Writes a whole main-stream line (`\n`-terminated, U+2028/U+2029 escaped). */
+  writeLine(line: string, levelValue: number): void {
+    this.mainRouter.writeLine(line, levelValue);
   }
 
   /** Writes one main-stream line (`fields` already sanitized). */

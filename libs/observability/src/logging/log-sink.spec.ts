@@ -1,22 +1,32 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type DropReason, LogSink, type SinkTarget } from './log-sink';
+import {
+  type DropReason,
+  FLUSH_BYTES,
+  LogSink,
+  type SinkTarget,
+} from './log-sink';
 import { RotatingFileTarget } from './sink-targets';
 
 const errno = (code: string) => Object.assign(new Error(code), { code });
 
-/** A target that writes at most `chunk` bytes per call and fails as scripted. */
+/** A target that writes at most `chunk` bytes per call and fails as scripted ('' succeeds). */
 class FakeTarget implements SinkTarget {
   readonly name = 'fake';
   written = '';
+  writes = 0;
   failures: string[] = [];
+  onWrite?: (written: string) => void;
   constructor(private readonly chunk = Infinity) {}
   write(data: Buffer): number {
     const code = this.failures.shift();
-    if (code !== undefined) throw errno(code);
+    if (code) throw errno(code);
     const n = Math.min(this.chunk, data.length);
     this.written += data.subarray(0, n).toString();
+    this.writes++;
+    this.onWrite?.(this.written);
     return n;
   }
   close(): void {}
@@ -139,3 +149,108 @@ describe('RotatingFileTarget', () => {
     target.close();
   });
 });
+
+describe('LogSink batching', () => {
+  /** Resolves with what the target received at its next write. */
+  const nextWrite = (target: FakeTarget) =>
+    new Promise<string>((resolve) => (target.onWrite = resolve));
+
+  it('writes once 16 KiB wait, in one write of whole lines, in order', () => {
+    const target = new FakeTarget();
+    const { sink } = sinkOn(target);
+    const line = (n: number) => `{"n":${n},"pad":"${'x'.repeat(1000)}"}\n`;
+    let n = 0;
+    let queued = 0;
+    while (queued + line(n).length < FLUSH_BYTES) queued += line(n++).length;
+    for (let i = 0; i < n; i++) sink.write(line(i));
+    expect(target.writes).toBe(0);
+    sink.write(line(n));
+    expect(target.writes).toBe(1);
+    expect(target.written).toBe(
+      Array.from({ length: n + 1 }, (_, i) => line(i)).join(''),
+    );
+    sink.close();
+  });
+
+  it('writes what waits after a short delay without another line', async () => {
+    const target = new FakeTarget();
+    const { sink } = sinkOn(target);
+    const written = nextWrite(target);
+    sink.write('1\n');
+    sink.write('2\n');
+    expect(await written).toBe('1\n2\n');
+    expect(target.writes).toBe(1);
+    sink.close();
+  });
+
+  it('hands a capture its lines every event-loop turn', async () => {
+    const target = Object.assign(new FakeTarget(), { everyTurn: true });
+    const { sink } = sinkOn(target);
+    sink.write('1\n');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(target.written).toBe('1\n');
+    sink.close();
+  });
+
+  it('keeps a copy of what EAGAIN left while the next lines reuse the buffer', () => {
+    const target = new FakeTarget(3);
+    const { sink, drops } = sinkOn(target);
+    target.failures.push('', 'EAGAIN');
+    sink.write('aaaa\n');
+    sink.flushSync();
+    expect(target.written).toBe('aaa');
+    sink.write('bbbb\n');
+    sink.flushSync();
+    expect(target.written).toBe('aaaa\nbbbb\n');
+    expect(drops).toEqual([]);
+  });
+
+  it('writes a line larger than its buffer whole', () => {
+    const target = new FakeTarget();
+    const { sink } = sinkOn(target);
+    const big = `${'é'.repeat(40_000)}\n`;
+    sink.write('1\n');
+    sink.write(big);
+    sink.flushSync();
+    expect(target.written).toBe(`1\n${big}`);
+  });
+
+  it.each([
+    ['process.exit()', 'process.exit(0);'],
+    [
+      'an uncaught exception',
+      "setImmediate(() => { throw new Error('crash'); });",
+    ],
+    ['an unhandled rejection', "void Promise.reject(new Error('crash'));"],
+    ['the event loop running empty', ''],
+  ])('loses no line when the process ends by %s', (_, end) => {
+    // A real process on the real stdout: the pipeline writes pending lines at exit.
+    const child = spawnSync(process.execPath, ['-e', childScript(end)], {
+      encoding: 'utf8',
+      cwd: __dirname,
+    });
+    const lines = child.stdout.split('\n').filter(Boolean);
+    expect(
+      lines.map((l) => (JSON.parse(l) as { message: string }).message),
+    ).toEqual(['line 0', 'line 1', 'line 2']);
+  });
+});
+
+/**
+ * A node script (TypeScript sources transpiled on require) that writes three lines
+ * through a stdout pipeline, then runs `end`.
+ */
+function childScript(end: string): string {
+  return `
+const ts = require(${JSON.stringify(require.resolve('typescript'))});
+require.extensions['.ts'] = (module, file) => module._compile(
+  ts.transpileModule(require('node:fs').readFileSync(file, 'utf8'), {
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
+  }).outputText, file);
+const { LogPipeline } = require('./log-pipeline');
+const { resolveLoggingOptions } = require('./validate-logging-options');
+const pipeline = new LogPipeline(resolveLoggingOptions({}, []), () => undefined);
+for (let i = 0; i < 3; i++) pipeline.write('info', { logger: 'test' }, 'line ' + i);
+${end}
+`;
+}

@@ -13,6 +13,11 @@ export type DropListener = (
 export interface SinkTarget {
   /** `stdout`, `main`, `security` or `error`: the `destination` label of dropped lines. */
   readonly name: string;
+  /**
+   * Hand lines over every event-loop turn instead of batching them for up to
+   * {@link FLUSH_DELAY_MS}: for an in-memory capture read one turn after a request.
+   */
+  readonly everyTurn?: boolean;
   /** Writes a prefix of `data`; returns how many bytes; throws on failure. */
   write(data: Buffer): number;
   close(): void;
@@ -28,18 +33,31 @@ const GONE = new Set([
 ]);
 const RETRY_MS = 25;
 const NEWLINE = 0x0a;
+/** Queued lines are written once this many bytes wait… */
+export const FLUSH_BYTES = 16 * 1024;
+/** …or this long after the first of them was queued, whichever comes first. */
+export const FLUSH_DELAY_MS = 5;
+// The queued text is encoded into a buffer of this size, reused once written.
+const CHUNK_BYTES = 64 * 1024;
+// UTF-8 takes at most 3 bytes per UTF-16 code unit.
+const MAX_BYTES_PER_CHAR = 3;
 
 /**
- * Buffers the lines of one event-loop turn and writes them with one synchronous
- * write, so lines are never torn or reordered and a crash loses at most one turn.
- * A failing destination never throws into the app: lines it cannot take are counted
- * through `onDrop`, and memory stays bounded by `maxPendingBytes`.
+ * Batches lines and writes them with one synchronous write once 16 KiB wait or 5 ms
+ * after the first, so lines are never torn or reordered, a busy process makes one
+ * write per few dozen lines, and a hard crash (a kill, an abort) loses at most the
+ * last 5 ms; an exception or `process.exit()` loses nothing (the pipeline flushes at
+ * exit). A failing destination never throws into the app: lines it cannot take are
+ * counted through `onDrop`, and memory stays bounded by `maxPendingBytes`.
  */
 export class LogSink {
-  private pending: string[] = [];
-  private pendingBytes = 0;
+  // One string, not an array: the lines are ropes, flattened and encoded once per batch.
+  private pending = '';
   private carry: Buffer | undefined;
+  private chunk: Buffer | undefined;
+  private timer: NodeJS.Timeout | undefined;
   private immediate: NodeJS.Immediate | undefined;
+  private scheduled = false;
   private retry: NodeJS.Timeout | undefined;
   private gone = false;
   private sync = false;
@@ -53,33 +71,31 @@ export class LogSink {
   /** Queues one line (ending in `\n`). */
   write(line: string): void {
     if (this.gone) return this.onDrop(this.target.name, 'closed', 1);
-    if (this.pendingBytes + line.length > this.maxPendingBytes)
+    const waiting = this.pending.length + (this.carry?.length ?? 0);
+    if (waiting + line.length > this.maxPendingBytes)
       return this.onDrop(this.target.name, 'overflow', 1);
-    this.pending.push(line);
-    this.pendingBytes += line.length;
+    this.pending += line;
     if (this.sync) return this.flushSync();
-    if (this.immediate === undefined && this.retry === undefined)
-      this.immediate = setImmediate(() => {
-        this.immediate = undefined;
-        this.flushSync();
-      });
+    if (this.retry !== undefined) return; // the retry writes everything
+    if (this.pending.length >= FLUSH_BYTES) return this.flushSync();
+    if (!this.scheduled) this.schedule();
   }
 
-  /** Writes everything queued now; used each turn, at shutdown and at process exit. */
+  /** Writes everything queued now; used by the timer, at shutdown and at process exit. */
   flushSync(): void {
+    this.scheduled = false;
     if (this.pending.length === 0 && this.carry === undefined) return;
-    const text = this.pending.join('');
-    this.pending = [];
-    const fresh = Buffer.from(text, 'utf8');
+    const fresh = this.encode(this.pending);
+    this.pending = '';
     const data = this.carry ? Buffer.concat([this.carry, fresh]) : fresh;
     this.carry = undefined;
-    this.pendingBytes = 0;
     let offset = 0;
     try {
       while (offset < data.length)
         offset += this.target.write(data.subarray(offset));
     } catch (error) {
-      this.failed(data.subarray(offset), error);
+      // The reused chunk takes the next lines: what is kept must be a copy.
+      this.failed(Buffer.from(data.subarray(offset)), error);
     }
   }
 
@@ -94,9 +110,10 @@ export class LogSink {
 
   /** Flushes and closes the destination; later lines are dropped as `closed`. */
   close(): void {
+    clearTimeout(this.timer);
     clearImmediate(this.immediate);
     clearTimeout(this.retry);
-    this.immediate = this.retry = undefined;
+    this.timer = this.immediate = this.retry = undefined;
     this.flushSync();
     this.gone = true;
     try {
@@ -106,12 +123,37 @@ export class LogSink {
     }
   }
 
+  /** `text` as UTF-8, in the reused chunk when it fits. */
+  private encode(text: string): Buffer {
+    if (text.length * MAX_BYTES_PER_CHAR > CHUNK_BYTES)
+      return Buffer.from(text, 'utf8');
+    this.chunk ??= Buffer.allocUnsafe(CHUNK_BYTES);
+    return this.chunk.subarray(0, this.chunk.write(text, 0));
+  }
+
+  private schedule(): void {
+    this.scheduled = true;
+    if (this.target.everyTurn === true) {
+      this.immediate ??= setImmediate(() => {
+        this.immediate = undefined;
+        if (this.scheduled) this.flushSync();
+      });
+      return;
+    }
+    // One timer per sink, re-armed; unref'd: the pipeline flushes at exit.
+    if (this.timer === undefined) {
+      this.timer = setTimeout(() => {
+        if (this.scheduled) this.flushSync();
+      }, FLUSH_DELAY_MS);
+      this.timer.unref();
+    } else this.timer.refresh();
+  }
+
   private failed(rest: Buffer, error: unknown): void {
     const code = (error as NodeJS.ErrnoException | undefined)?.code;
     if (code === 'EAGAIN' && !this.gone) {
       // A non-blocking pipe is full: keep the bytes (bounded) and try again shortly.
       this.carry = rest;
-      this.pendingBytes = rest.length;
       if (this.retry === undefined) {
         this.retry = setTimeout(() => {
           this.retry = undefined;

@@ -2,11 +2,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { context, trace, TraceFlags } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { RateLimitedLogger } from '../core/rate-limited-logger';
 import { requestStorage, type RequestStore } from '../core/request-context';
 import { defaultUserId } from './logging-defaults';
 import { LogPipeline, type WriteLevel } from './log-pipeline';
-import { ABORTED_STATUS, RequestLog } from './request-log';
+import { ABORTED_STATUS, milliseconds, RequestLog } from './request-log';
 import { resolveLoggingOptions } from './validate-logging-options';
 
 const storage = requestStorage();
@@ -85,6 +87,12 @@ function storeOf(
 }
 
 describe('RequestLog', () => {
+  beforeAll(() =>
+    context.setGlobalContextManager(
+      new AsyncLocalStorageContextManager().enable(),
+    ),
+  );
+  afterAll(() => context.disable());
   let dir: string;
   let pipeline: LogPipeline;
   let requestLog: RequestLog;
@@ -187,16 +195,54 @@ describe('RequestLog', () => {
         both,
       );
       storage.run(store, both);
+      // An active span: the request's own, another valid one, an invalid one.
+      for (const span of [
+        { traceId: store.traceId ?? 'ab'.repeat(16), spanId: 'cd'.repeat(8) },
+        {
+          traceId: '0af7651916cd43dd8448eb211c80319c',
+          spanId: 'b7ad6b7169203331',
+        },
+        { traceId: '0'.repeat(32), spanId: '0'.repeat(16) },
+      ]) {
+        const active = trace.setSpanContext(context.active(), {
+          ...span,
+          traceFlags: TraceFlags.SAMPLED,
+        });
+        context.with(active, both);
+        context.with(active, () => storage.run(store, both));
+        context.with(active, () =>
+          storage.run(
+            { ...store, traceId: span.traceId, spanId: span.spanId },
+            both,
+          ),
+        );
+      }
       pipeline.flushSync();
       const main = lines('app.log');
-      expect(main).toHaveLength(6);
+      expect(main).toHaveLength(24);
       for (let i = 0; i < main.length; i += 2) {
         expect(main[i + 1]).toBe(main[i]);
         expect(main[i]).not.toMatch(/[\u2028\u2029]/);
         JSON.parse(main[i]!);
       }
-      const errors = store.res!.statusCode >= 500 ? 6 : 0;
+      const errors = store.res!.statusCode >= 500 ? 24 : 0;
       expect(errors ? lines('errors.log') : []).toHaveLength(errors);
     },
   );
+});
+
+describe('milliseconds', () => {
+  it('writes a duration exactly as String(Math.round(ms * 1000) / 1000)', () => {
+    const elapsed = [
+      ...Array.from({ length: 200_000 }, (_, micros) => micros / 1000),
+      ...Array.from({ length: 100_000 }, () => Math.random() * 2 ** 31),
+      ...[-0, -0.0004, -5, 0.0005, 1073741.823, 1073741.824, 1e12, 1e300],
+    ];
+    const differing = elapsed.filter(
+      (ms) => milliseconds(ms) !== String(Math.round(ms * 1000) / 1000),
+    );
+    expect(differing).toEqual([]);
+    expect(milliseconds(NaN)).toBe('null');
+    expect(milliseconds(Infinity)).toBe('null');
+  });
 });

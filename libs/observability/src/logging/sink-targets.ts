@@ -28,6 +28,8 @@ export class StdoutTarget implements SinkTarget {
 /** The testing kit's capture standing in for stdout (`RunningSdk.stdout`). */
 export class CapturedStdoutTarget implements SinkTarget {
   readonly name = 'stdout';
+  // The testing kit reads its lines one event-loop turn after a request.
+  readonly everyTurn = true;
 
   constructor(private readonly capture: LogCapture) {}
 
