@@ -110,6 +110,13 @@ describe.each(ADAPTERS)('structured logs on %s', (adapter) => {
       traceId,
       attributes: { correlation_id: id },
     });
+    // The line's duration is the span's, to the line's microsecond: both end at the
+    // instant the response closed.
+    const spanMs =
+      Number(serverSpan!.endTimeUnixNano - serverSpan!.startTimeUnixNano) / 1e6;
+    expect(
+      Math.abs(spanMs - Number(line.request?.duration_ms)),
+    ).toBeLessThanOrEqual(0.001);
 
     // A line logged inside the handler carries the same ids (its span is a child).
     const inHandler = app

@@ -40,8 +40,16 @@ export class RequestLog {
     this.parts = new RequestLineParts(pipeline.redactor);
   }
 
-  /** Writes the line of a finished request; `route` is the template it matched, if any. */
-  write(store: RequestStore, route = UNMATCHED_ENDPOINT): void {
+  /**
+   * Writes the line of a finished request; `route` is the template it matched, if any;
+   * `end` is when its response closed (`performance.now()`), the instant its metrics and
+   * server span end at.
+   */
+  write(
+    store: RequestStore,
+    route = UNMATCHED_ENDPOINT,
+    end = performance.now(),
+  ): void {
     try {
       const { req, res } = store;
       if (req === undefined || res === undefined) return;
@@ -76,6 +84,7 @@ export class RequestLog {
         routeText,
         finished,
         status,
+        end,
       );
       // One template: V8 builds it in one allocation. The message's parts are
       // JSON-escaped alike inside and outside it.
@@ -94,6 +103,7 @@ export class RequestLog {
     route: JsonText,
     finished: boolean,
     status: number,
+    end: number,
   ): string {
     const r = this.pipeline.redactor;
     const url = req.url ?? '/';
@@ -104,7 +114,7 @@ export class RequestLog {
       store.remoteAddress,
       req.headers['x-forwarded-for'],
     );
-    const duration = milliseconds(performance.now() - store.start);
+    const duration = milliseconds(end - store.start);
     const path = quote(r.text(q === -1 ? url : url.slice(0, q)));
     const query =
       q === -1 ? '' : `,"query":${quote(r.query(url.slice(q + 1)))}`;

@@ -74,6 +74,6 @@ export class RequestScope implements RequestObserver<RequestStore> {
     route: string | undefined,
   ): void {
     if (this.options.requestLog && !this.notLogged.matches(request.path))
-      this.requestLog.write(store, route);
+      this.requestLog.write(store, route, request.end);
   }
 }
