@@ -12,7 +12,8 @@ import {
 import { finalize, isObservable, tap } from 'rxjs';
 
 import type { RouteHandler } from '../http/route-handlers';
-import { LeanSpan, type SpanPipeline } from './lean-span';
+import { LeanSpan } from './lean-span';
+import type { SpanPipeline } from './span-pipeline.types';
 import { startLeanSpan } from './span-pipeline';
 
 /** Marks (and holds the original of) a handler wrapped in a span. */

@@ -25,23 +25,8 @@ import {
   maybeAddAttribute,
   millisToHrTime,
 } from '@opentelemetry/core';
-import type { InstrumentationScope } from '@opentelemetry/core';
-import type { Resource } from '@opentelemetry/resources';
-import type {
-  Sampler,
-  SpanLimits,
-  SpanProcessor,
-} from '@opentelemetry/sdk-trace';
-
-/** What the SDK's tracer gives its spans: sampler, limits, resource, scope, processors. */
-export interface SpanPipeline {
-  readonly sampler: Sampler;
-  readonly limits: Required<SpanLimits>;
-  readonly resource: Resource;
-  readonly scope: InstrumentationScope;
-  /** The provider's processors (all of them, in order), as its own spans reach them. */
-  readonly processor: SpanProcessor;
-}
+import type { TimedEvent } from '@opentelemetry/sdk-trace';
+import type { SpanPipeline } from './span-pipeline.types';
 
 /**
  * The SDK's own server and handler spans: what OpenTelemetry's `SpanImpl` does for them,
@@ -63,12 +48,7 @@ export class LeanSpan implements Span {
   status: SpanStatus = { code: SpanStatusCode.UNSET };
   readonly attributes: Attributes = {};
   readonly links: Link[];
-  readonly events: {
-    name: string;
-    time: HrTime;
-    attributes?: Attributes;
-    droppedAttributesCount?: number;
-  }[] = [];
+  readonly events: TimedEvent[] = [];
   ended = false;
   droppedAttributesCount = 0;
   droppedEventsCount = 0;

@@ -15,7 +15,8 @@ import {
 } from '@opentelemetry/api';
 import { KNOWN_HTTP_METHODS } from '../core/http-methods';
 import type { IncomingContextPolicy } from '../sdk/trace-options';
-import { LeanSpan, type SpanPipeline } from './lean-span';
+import { LeanSpan } from './lean-span';
+import type { SpanPipeline } from './span-pipeline.types';
 import { spanPipelineOf, startLeanSpan } from './span-pipeline';
 
 /** A started server span and the context the request runs in. */

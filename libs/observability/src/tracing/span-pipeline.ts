@@ -21,7 +21,8 @@ import {
   type SpanLimits,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace';
-import { LeanSpan, type SpanPipeline } from './lean-span';
+import { LeanSpan } from './lean-span';
+import type { SpanPipeline } from './span-pipeline.types';
 
 interface SdkTracerShape {
   _sampler?: Sampler;
