@@ -25,30 +25,16 @@ import { ROOT, startApp } from './lib/app-process.mjs';
 import { load } from './lib/load.mjs';
 import { startSink } from './lib/otlp-sink.mjs';
 import { add, functionKey, table, where } from './lib/profile-tables.mjs';
-import { resolveNode } from './lib/runtime.mjs';
-import { variantOf } from './lib/variants.mjs';
+import { profileArgs } from './lib/profile-args.mjs';
 
 const argv = process.argv.slice(2);
-const option = (name) => {
-  const i = argv.indexOf(name);
-  return i === -1 ? undefined : argv[i + 1];
-};
-// Flags followed by a value; the positional arguments are the rest.
-const VALUED = ['--top', '--warmup', '--node', '--node-bin', '--interval'];
-const [variant = 'full', adapter = 'fastify', seconds = '6'] = argv.filter(
-  (a, i) => !a.startsWith('--') && !VALUED.includes(argv[i - 1]),
-);
-variantOf(variant);
-const vsBare = argv.includes('--vs-bare') && variant !== 'bare';
-const top = Number(option('--top') ?? 25);
-const warmup = Number(option('--warmup') ?? 5); // as the bench: steady state, not JIT warm-up
+const { option, variant, adapter, seconds, vsBare, top, warmup, node, flags } =
+  profileArgs(argv, {
+    defaults: { variant: 'full', adapter: 'fastify', seconds: '6' },
+    extraValued: ['--interval'],
+  });
 const interval = Number(option('--interval') ?? 16384);
 const live = argv.includes('--live');
-const node = resolveNode(argv);
-// --flags="--max-semi-space-size=8 ...": V8/Node flags for the app (bare's run too).
-const flags = (argv.find((a) => a.startsWith('--flags='))?.slice(8) ?? '')
-  .split(' ')
-  .filter(Boolean);
 const sampler = join(ROOT, 'bench', 'heap-sampler.mjs');
 
 async function until(check, what) {

@@ -18,28 +18,14 @@ import {
   table as markdown,
   where,
 } from './lib/profile-tables.mjs';
-import { resolveNode } from './lib/runtime.mjs';
-import { variantOf } from './lib/variants.mjs';
+import { profileArgs } from './lib/profile-args.mjs';
 
 const argv = process.argv.slice(2);
-const option = (name) => {
-  const i = argv.indexOf(name);
-  return i === -1 ? undefined : argv[i + 1];
-};
-// Flags followed by a value; the positional arguments are the rest.
-const VALUED = ['--top', '--warmup', '--node', '--node-bin'];
-const [variant = 'metrics', adapter = 'express', seconds = '8'] = argv.filter(
-  (a, i) => !a.startsWith('--') && !VALUED.includes(argv[i - 1]),
-);
-variantOf(variant);
-const vsBare = argv.includes('--vs-bare') && variant !== 'bare';
-const top = Number(option('--top') ?? 25);
-const warmup = Number(option('--warmup') ?? 5); // as the bench: steady state, not JIT warm-up
-const node = resolveNode(argv);
-// --flags="--max-semi-space-size=8 ...": V8/Node flags for the app (bare's run too).
-const flags = (argv.find((a) => a.startsWith('--flags='))?.slice(8) ?? '')
-  .split(' ')
-  .filter(Boolean);
+const { variant, adapter, seconds, vsBare, top, warmup, node, flags } =
+  profileArgs(argv, {
+    defaults: { variant: 'metrics', adapter: 'express', seconds: '8' },
+    extraValued: [],
+  });
 
 /** Self time per request of one profiled run: by package and by function. */
 async function profileRun(name, sink) {
