@@ -26,6 +26,7 @@ import {
   millisToHrTime,
 } from '@opentelemetry/core';
 import type { TimedEvent } from '@opentelemetry/sdk-trace';
+import { exceptionAttributes } from './exception-attributes';
 import type { SpanPipeline } from './span-pipeline.types';
 
 /**
@@ -260,22 +261,8 @@ export class LeanSpan implements Span {
   }
 
   recordException(exception: Exception, time?: TimeInput): void {
-    const attributes: Attributes = {};
-    if (typeof exception === 'string') {
-      attributes['exception.message'] = exception;
-    } else if (exception) {
-      if (exception.code) attributes['exception.type'] = String(exception.code);
-      else if (exception.name) attributes['exception.type'] = exception.name;
-      if (exception.message)
-        attributes['exception.message'] = exception.message;
-      if (exception.stack) attributes['exception.stacktrace'] = exception.stack;
-    }
-    if (attributes['exception.type'] || attributes['exception.message'])
-      this.addEvent('exception', attributes, time);
-    else
-      diag.warn(
-        `Failed to record an exception ${typeof exception === 'object' ? Object.prototype.toString.call(exception) : String(exception)}`,
-      );
+    const attributes = exceptionAttributes(exception);
+    if (attributes !== undefined) this.addEvent('exception', attributes, time);
   }
 
   private time(input: TimeInput | undefined): HrTime {

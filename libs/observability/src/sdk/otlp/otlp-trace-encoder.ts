@@ -1,9 +1,10 @@
-import type { Attributes, Link, SpanContext } from '@opentelemetry/api';
+import type { Attributes, Link } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { EncodedSpan } from './encoded-span';
 import { groupByResourceAndScope } from './group-spans';
 import { type CachedKey, isShortPrimitive, NONE } from './cached-key';
 import { ProtobufWriter } from './protobuf-writer';
+import { flagsOf, identity, varintField } from './span-fields';
 
 // Field tags of opentelemetry/proto/collector/trace/v1 and trace/v1, common/v1 (wire type 2
 // unless noted). The proto files the tests decode with are in test/support/otlp-proto.
@@ -13,8 +14,6 @@ const SCOPE_SPANS = 0x12; // ResourceSpans.scope_spans = 2
 const SCHEMA_URL = 0x1a; // ResourceSpans/ScopeSpans.schema_url = 3
 const SCOPE = 0x0a; // ScopeSpans.scope = 1
 const SPAN = 0x12; // ScopeSpans.spans = 2
-const FLAG_HAS_IS_REMOTE = 0x100;
-const FLAG_IS_REMOTE = 0x200;
 
 const MAX_CACHED_KEYS = 512;
 /** Spans ended are encoded into slabs this large (a span that does not fit grows its slab). */
@@ -268,35 +267,4 @@ export class TraceRequestEncoder {
         }
     }
   }
-}
-
-/** trace_id = 1, span_id = 2 and trace_state = 3: the same fields in Span and Link. */
-function identity(w: ProtobufWriter, context: SpanContext): void {
-  w.tag(0x0a);
-  w.hexBytes(context.traceId);
-  w.tag(0x12);
-  w.hexBytes(context.spanId);
-  const traceState = context.traceState?.serialize();
-  if (traceState) {
-    w.tag(0x1a);
-    w.string(traceState);
-  }
-}
-
-/** Span.flags: the W3C trace flags plus whether the parent (or link) is remote. */
-function flagsOf(traceFlags: number, isRemote: boolean | undefined): number {
-  return (
-    (traceFlags & 0xff) | FLAG_HAS_IS_REMOTE | (isRemote ? FLAG_IS_REMOTE : 0)
-  );
-}
-
-/** A varint field, left out when zero or absent. */
-function varintField(
-  w: ProtobufWriter,
-  tag: number,
-  value: number | undefined,
-) {
-  if (!value) return;
-  w.tag(tag);
-  w.varint(value);
 }
