@@ -1,5 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -135,6 +141,62 @@ describe('RotatingFileTarget', () => {
     expect(readFileSync(`${path}.1`, 'utf8').slice(0, 3)).toBe('004');
     expect(readFileSync(`${path}.2`, 'utf8').slice(0, 3)).toBe('002');
     expect(existsSync(`${path}.3`)).toBe(false);
+  });
+
+  it('splits a batch at line ends so no file grows past maxSize', () => {
+    const path = join(dir, 'app.log');
+    const target = new RotatingFileTarget('main', {
+      path,
+      maxSize: 1024,
+      maxFiles: 3,
+    });
+    const { sink } = sinkOn(target);
+    const line = (n: number) =>
+      `${String(n).padStart(3, '0')}${'x'.repeat(296)}\n`;
+    for (let n = 0; n < 9; n++) sink.write(line(n)); // 2,700 bytes, one batch
+    sink.close();
+    const files = [`${path}.2`, `${path}.1`, path].map((f) =>
+      readFileSync(f, 'utf8'),
+    );
+    expect(files.map((f) => f.length)).toEqual([900, 900, 900]);
+    expect(files.join('')).toBe(
+      Array.from({ length: 9 }, (_, n) => line(n)).join(''),
+    );
+  });
+
+  it('gives a line longer than maxSize a file of its own, whole', () => {
+    const path = join(dir, 'app.log');
+    const target = new RotatingFileTarget('main', {
+      path,
+      maxSize: 1024,
+      maxFiles: 3,
+    });
+    const long = `${'y'.repeat(2000)}\n`;
+    let offset = 0;
+    const data = Buffer.from(`a\n${long}b\n`);
+    while (offset < data.length) offset += target.write(data.subarray(offset));
+    target.close();
+    expect(readFileSync(`${path}.2`, 'utf8')).toBe('a\n');
+    expect(readFileSync(`${path}.1`, 'utf8')).toBe(long);
+    expect(readFileSync(path, 'utf8')).toBe('b\n');
+  });
+
+  it('keeps every line in the active file when rotation fails, and says so', () => {
+    const path = join(dir, 'app.log');
+    // A non-empty directory where app.log.1 must go: the rename fails.
+    mkdirSync(join(`${path}.1`, 'taken'), { recursive: true });
+    const errors: unknown[] = [];
+    const target = new RotatingFileTarget(
+      'main',
+      { path, maxSize: 1024, maxFiles: 1 },
+      (error) => errors.push(error),
+    );
+    const { sink } = sinkOn(target);
+    const line = `${'z'.repeat(599)}\n`;
+    for (let n = 0; n < 4; n++) sink.write(line);
+    sink.close();
+    expect(readFileSync(path, 'utf8')).toBe(line.repeat(4));
+    expect(errors.length).toBeGreaterThan(0);
   });
 
   it('fails writes with ENOSPC on /dev/full without rotating', () => {

@@ -12,6 +12,8 @@ import type { SinkTarget } from './log-sink';
 import type { ResolvedLogFile } from './logging-options.interface';
 import type { LogCapture } from '../sdk/running-sdk';
 
+const NEWLINE = 0x0a;
+
 /** The process's stdout (fd 1), written directly so a closed pipe surfaces as EPIPE here. */
 export class StdoutTarget implements SinkTarget {
   readonly name = 'stdout';
@@ -63,11 +65,21 @@ export class RotatingFileTarget implements SinkTarget {
     }
   }
 
+  /**
+   * Writes the whole lines of a batch that fit under `maxSize`; the sink calls again with
+   * the rest, which then starts a new file. A single line longer than `maxSize` goes whole
+   * into a file of its own: lines are never split.
+   */
   write(data: Buffer): number {
     if (this.fd === undefined) this.open();
-    if (this.size > 0 && this.size + data.length > this.file.maxSize)
+    let length = this.fitting(data);
+    if (length === 0 && this.size > 0) {
       this.rotate();
-    const written = writeSync(this.fd as number, data);
+      // A failed rotation reopens the full file: keep writing to it, retry next batch.
+      length = this.size > 0 ? data.length : this.fitting(data);
+    }
+    if (length === 0) length = firstLine(data);
+    const written = writeSync(this.fd as number, data, 0, length);
     this.size += written;
     return written;
   }
@@ -75,6 +87,13 @@ export class RotatingFileTarget implements SinkTarget {
   close(): void {
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
+  }
+
+  /** How many bytes of `data`, in whole lines, still fit in the active file. */
+  private fitting(data: Buffer): number {
+    const room = this.file.maxSize - this.size;
+    if (data.length <= room) return data.length;
+    return room > 0 ? data.lastIndexOf(NEWLINE, room - 1) + 1 : 0;
   }
 
   private open(): void {
@@ -98,6 +117,12 @@ export class RotatingFileTarget implements SinkTarget {
     }
     this.open();
   }
+}
+
+/** The length of the first line of `data`, its newline included. */
+function firstLine(data: Buffer): number {
+  const end = data.indexOf(NEWLINE);
+  return end === -1 ? data.length : end + 1;
 }
 
 function renameIfPresent(from: string, to: string): void {
