@@ -1,3 +1,10 @@
+// Node's on-disk compile cache for the processes the suites start (baseFixtureEnv passes
+// it on): the fixtures load the same modules hundreds of times. Set it to '' to turn it off.
+process.env.NODE_COMPILE_CACHE ??= require('node:path').join(
+  require('node:os').tmpdir(),
+  'prs-test-compile-cache',
+);
+
 /** @type {import('jest').Config} */
 const tsJest = ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }];
 // In-process specs load ObservabilityModule, which imports the ESM-only @nestjs/terminus 12.
@@ -15,6 +22,11 @@ const moduleNameMapper = {
 
 const specs = (...names) => names.map((n) => `<rootDir>/test/${n}\\.`);
 
+// The specs that measure the app's latency under load: they need a quiet box. CI runs
+// `npm test` beside another row with PRS_TEST_SCOPE=shared, which leaves out just these, and
+// runs them alone afterwards.
+const LOAD = specs('metrics-scrape-load', 'health-readiness-load');
+
 // CI runs the whole suite once, as the README's `npm test` (Node 24, Nest 11), then again on
 // the other runtimes (PRS_TEST_SCOPE=runtime) and on Nest 12 (PRS_TEST_SCOPE=nest), leaving
 // out there what those rows cannot change:
@@ -30,7 +42,7 @@ const NOT_RUNTIME_DEPENDENT = [
     'demo-fresh-checkout',
     'readme-metrics',
   ),
-  ...specs('metrics-scrape-load', 'health-readiness-load'),
+  ...LOAD,
   // - the testing kit in a scratch project: an npm install and a Jest run of its own on
   //   the pinned Node (the in-process kit spec covers the other runtimes).
   ...specs('testing-kit-package'),
@@ -59,14 +71,16 @@ const NOT_NEST_DEPENDENT = specs(
 // The doctor specs (doctor, doctor-status) run in every row: they report the running app's
 // Node.js and Nest versions and read the status the module serves on each adapter.
 const scope = process.env.PRS_TEST_SCOPE || undefined;
-const leftOut =
-  scope === 'runtime'
-    ? NOT_RUNTIME_DEPENDENT
-    : scope === 'nest'
-      ? [...NOT_RUNTIME_DEPENDENT, ...NOT_NEST_DEPENDENT, ...IN_PROCESS]
-      : [];
-if (scope !== undefined && scope !== 'runtime' && scope !== 'nest')
-  throw new Error(`PRS_TEST_SCOPE must be runtime or nest, not ${scope}`);
+const LEFT_OUT = {
+  shared: LOAD,
+  runtime: NOT_RUNTIME_DEPENDENT,
+  nest: [...NOT_RUNTIME_DEPENDENT, ...NOT_NEST_DEPENDENT, ...IN_PROCESS],
+};
+if (scope !== undefined && !Object.hasOwn(LEFT_OUT, scope))
+  throw new Error(
+    `PRS_TEST_SCOPE must be one of ${Object.keys(LEFT_OUT).join(', ')}, not ${scope}`,
+  );
+const leftOut = scope === undefined ? [] : LEFT_OUT[scope];
 
 module.exports = {
   // Global only: Jest ignores testTimeout inside `projects`.
