@@ -143,13 +143,19 @@ describe('RotatingFileTarget', () => {
     expect(existsSync(`${path}.3`)).toBe(false);
   });
 
-  it('splits a batch at line ends so no file grows past maxSize', () => {
+  /** app.log in the test's folder, 1 KiB per file, three old files kept. */
+  const rotatingLog = () => {
     const path = join(dir, 'app.log');
     const target = new RotatingFileTarget('main', {
       path,
       maxSize: 1024,
       maxFiles: 3,
     });
+    return { path, target };
+  };
+
+  it('splits a batch at line ends so no file grows past maxSize', () => {
+    const { path, target } = rotatingLog();
     const { sink } = sinkOn(target);
     const line = (n: number) =>
       `${String(n).padStart(3, '0')}${'x'.repeat(296)}\n`;
@@ -165,12 +171,7 @@ describe('RotatingFileTarget', () => {
   });
 
   it('gives a line longer than maxSize a file of its own, whole', () => {
-    const path = join(dir, 'app.log');
-    const target = new RotatingFileTarget('main', {
-      path,
-      maxSize: 1024,
-      maxFiles: 3,
-    });
+    const { path, target } = rotatingLog();
     const long = `${'y'.repeat(2000)}\n`;
     let offset = 0;
     const data = Buffer.from(`a\n${long}b\n`);
