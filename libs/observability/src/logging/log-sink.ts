@@ -32,7 +32,8 @@ const GONE = new Set([
   'EDESTADDRREQ',
 ]);
 const RETRY_MS = 25;
-const NEWLINE = 0x0a;
+/** `\n`, the byte that ends every line. */
+export const NEWLINE = 0x0a;
 /** Queued lines are written once this many bytes wait… */
 export const FLUSH_BYTES = 16 * 1024;
 /** …or this long after the first of them was queued, whichever comes first. */

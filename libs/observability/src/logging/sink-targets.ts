@@ -8,11 +8,9 @@ import {
   writeSync,
 } from 'node:fs';
 import { dirname } from 'node:path';
-import type { SinkTarget } from './log-sink';
+import { NEWLINE, type SinkTarget } from './log-sink';
 import type { ResolvedLogFile } from './logging-options.interface';
 import type { LogCapture } from '../sdk/running-sdk';
-
-const NEWLINE = 0x0a;
 
 /** The process's stdout (fd 1), written directly so a closed pipe surfaces as EPIPE here. */
 export class StdoutTarget implements SinkTarget {
